@@ -12,7 +12,7 @@ import (
 	_ "golang.org/x/tools/go/analysis/multichecker"
 	_ "golang.org/x/tools/go/analysis/passes/buildssa"
 	_ "golang.org/x/tools/go/analysis/passes/inspect"
+	_ "golang.org/x/tools/go/ast/inspector"
 	_ "golang.org/x/tools/go/packages"
 	_ "golang.org/x/tools/go/ssa"
-	_ "golang.org/x/tools/go/ast/inspector"
 )
