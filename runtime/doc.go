@@ -1,0 +1,71 @@
+// Package runtime runs Dart-style isolates in Go: goroutines that own their
+// memory, share no mutable state and talk only through typed ports.
+//
+// # Isolates
+//
+// Spawn starts an isolate running an entry function with a message; Run runs
+// a function in a new isolate and hands its result back without copying it
+// (as Dart's Isolate.run); Exit hands a last message over and ends the
+// calling isolate. Each isolate has a context of its own: Current(ctx)
+// returns the isolate a context belongs to. The *Isolate handle controls it
+// from outside: Kill, Pause and Resume with capabilities, Ping, exit and
+// error listeners, Done and Wait.
+//
+// # Ports
+//
+// NewReceivePort makes a ReceivePort owned by the isolate whose context made
+// it; its SendPort is a small comparable value that may be sent anywhere. A
+// port owned by an isolate closes when the isolate ends; one made outside any
+// isolate lives until Close. Messages from one sender arrive in send order;
+// any number of senders may feed one port. Send copies a message whose type
+// has the generated deep copy (DeepCopy or DeepCopyInto, see the generator)
+// and sends any other, sendable, value as a plain Go copy; Transfer moves a
+// value without copying it.
+//
+// # Events
+//
+// Dart's isolates run an event loop; here an isolate's events are its
+// receives from its own ports (Receive, or each step of All). Kill with
+// BeforeNextEvent, Pause and Ping act at those points: a pending kill takes
+// effect at the next receive, a paused isolate's receives wait, and a ping is
+// answered by an isolate blocked in a receive or at its next one. A panic
+// ends the isolate with a *RemoteError for Wait and the error listeners and
+// never crashes the process; Guard contains a panic within one event, for
+// servers that must survive a failed request when errors are not fatal.
+//
+// # What Go cannot do that Dart does
+//
+//   - No preemption. A Dart isolate can be killed between any two events and
+//     its heap dropped; a goroutine cannot be stopped from outside. Kill
+//     cancels the isolate's context and closes its ports, so blocked receives
+//     return at once, but code that loops without receiving must watch
+//     ctx.Done() itself, or the isolate never ends.
+//   - One address space. Dart isolates have separate heaps; ours share one.
+//     An isolate is a correctness boundary, proven by the isolatevet check
+//     (send only sendable or copyable values, capture nothing shared, touch
+//     no unsynchronised globals, never use what was transferred), not a
+//     security sandbox: unsafe, reflect, cgo and code the check does not see
+//     reach anything.
+//   - No copy by the runtime of arbitrary graphs. Dart copies any message;
+//     here a message is sendable (a plain copy shares nothing), copyable
+//     (generated deep copy, used by Send without reflection) or moved with
+//     Transfer, Exit and Run's result. The vet check enforces which.
+//
+// # What we do that Dart does not
+//
+//   - Typed ports: ReceivePort[T] and SendPort[T] carry one message type.
+//   - A send to a closed port returns ErrClosed instead of being dropped
+//     silently; Ping and Wait report an ended isolate instead of hanging.
+//   - Bounded ports with backpressure (WithCapacity); unbounded by default.
+//   - Contexts everywhere: Receive, Ping and Wait stop when their ctx ends,
+//     and cancelling the context given to Spawn or Run kills the isolate.
+//   - Wait returns how the isolate ended; Run returns the function's own
+//     error value unchanged.
+//
+// # Goroutines
+//
+// The package starts one goroutine per isolate (ended when its entry
+// returns) and none per message; Run waits for its isolate before returning.
+// Go's context.AfterFunc runs a short-lived goroutine when the context given
+// to Spawn is cancelled; the isolate waits for it before it ends.
+package runtime

@@ -1,0 +1,621 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	goruntime "runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Priority says when Kill takes effect.
+type Priority int
+
+const (
+	// Immediate kills at once: the isolate's context is cancelled, its ports
+	// close, and its blocked receives return ErrKilled.
+	Immediate Priority = iota
+	// BeforeNextEvent lets the message in hand finish, with the isolate's
+	// context still live, and kills at the isolate's next receive from one
+	// of its own ports; messages still queued are not handled. An isolate
+	// already blocked in such a receive is killed at once.
+	BeforeNextEvent
+)
+
+// Capability is an unforgeable token, as returned by Isolate.Pause: only the
+// holder of a capability can resume the pause it stands for. Capabilities are
+// comparable and sendable; the zero Capability resumes nothing.
+type Capability struct {
+	t *capToken
+}
+
+type capToken struct{ _ byte } // not zero-sized, so every token has its own address
+
+// Option configures Spawn and Run. Make one with WithName, WithPaused,
+// WithErrorsFatal, WithOnExit or WithOnError.
+type Option struct {
+	apply func(*Isolate)
+}
+
+// WithName names the isolate, for Isolate.Name and RemoteError.Isolate. The
+// default is "isolate-N", N a number unique in the process.
+func WithName(name string) Option {
+	return Option{func(o *Isolate) { o.name = name }}
+}
+
+// WithPaused starts the isolate paused: its entry does not run until the
+// capability Isolate.PauseCapability returns is resumed (as Dart's
+// Isolate.spawn(paused: true)). Run ignores it.
+func WithPaused() Option {
+	return Option{func(o *Isolate) { o.startPaused = true }}
+}
+
+// WithErrorsFatal sets whether an error caught by Guard ends the isolate
+// (true, the default) or is only reported to the error listeners; see
+// Isolate.SetErrorsFatal.
+func WithErrorsFatal(fatal bool) Option {
+	return Option{func(o *Isolate) { o.errorsFatal = fatal }}
+}
+
+// WithOnExit adds an exit listener before the isolate starts, so that even an
+// isolate that ends at once is seen to end; see Isolate.AddOnExitListener.
+func WithOnExit(p SendPort[struct{}]) Option {
+	return Option{func(o *Isolate) { o.exitListeners = appendNew(o.exitListeners, p) }}
+}
+
+// WithOnError adds an error listener before the isolate starts; see
+// Isolate.AddErrorListener.
+func WithOnError(p SendPort[*RemoteError]) Option {
+	return Option{func(o *Isolate) { o.errorListeners = appendNew(o.errorListeners, p) }}
+}
+
+// Isolate is a handle on a running (or ended) isolate: a goroutine that runs
+// an entry function with a context of its own and owns the ports it makes. A
+// *Isolate is sendable; its methods are safe for concurrent use and may be
+// called after the isolate has ended.
+type Isolate struct {
+	id          uint64
+	name        string
+	base        isolateContext
+	ctx         context.Context
+	cancel      context.CancelCauseFunc
+	done        chan struct{}
+	flags       atomic.Uint32 // flagKill | flagPing | flagPaused: something for the next receive to do
+	startPaused bool
+
+	// stopParent stops the watch on the context given to Spawn;
+	// parentWatchDone is closed when a watch that fired has finished.
+	stopParent      func() bool
+	parentWatchDone chan struct{}
+
+	mu             sync.Mutex
+	killed         bool  // ending: ports closed, ctx cancelled, no more events
+	ended          bool  // listeners taken; done is about to close
+	outcomeSet     bool  // outcome is final
+	outcome        error // what Wait returns
+	portErr        error // what Receive on a port closed by the end returns
+	errorsFatal    bool
+	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
+	pauses         map[Capability]struct{}
+	startCap       Capability
+	unpaused       chan struct{} // closed when the last pause is resumed
+	ports          []ownedPort
+	blocked        int // receives from own ports blocked now
+	pings          []chan struct{}
+	exitListeners  []SendPort[struct{}]
+	errorListeners []SendPort[*RemoteError]
+}
+
+const (
+	flagKill uint32 = 1 << iota
+	flagPing
+	flagPaused
+)
+
+// ownedPort is what an isolate needs of the ports it owns, whatever their
+// message type.
+type ownedPort interface {
+	shut(err error)
+	barrier()
+	index() int
+	setIndex(int)
+}
+
+var isolateIDs atomic.Uint64
+
+// isolateContext is the base of an isolate's context: the values and
+// deadline of the context given to Spawn, without its cancellation (that
+// arrives as a Kill, so that it closes the isolate's ports too), plus the
+// isolate itself for Current.
+type isolateContext struct {
+	parent context.Context
+	iso    *Isolate
+}
+
+type isolateKey struct{}
+
+func (c *isolateContext) Deadline() (time.Time, bool) { return c.parent.Deadline() }
+func (c *isolateContext) Done() <-chan struct{}       { return nil }
+func (c *isolateContext) Err() error                  { return nil }
+func (c *isolateContext) String() string              { return "isolate " + c.iso.Name() }
+func (c *isolateContext) Value(key any) any {
+	if key == (isolateKey{}) {
+		return c.iso
+	}
+	return c.parent.Value(key)
+}
+
+// Current returns the isolate that ctx belongs to: the innermost isolate
+// whose entry (or Run function) received ctx or a context derived from it.
+// It returns nil outside an isolate.
+func Current(ctx context.Context) *Isolate {
+	o, _ := ctx.Value(isolateKey{}).(*Isolate)
+	return o
+}
+
+func newIsolate(parent context.Context, opts []Option, mayPause bool) (*Isolate, error) {
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
+	o := &Isolate{
+		id:          isolateIDs.Add(1),
+		done:        make(chan struct{}),
+		errorsFatal: true,
+	}
+	for _, opt := range opts {
+		if opt.apply != nil {
+			opt.apply(o)
+		}
+	}
+	o.startPaused = o.startPaused && mayPause
+	if o.startPaused {
+		o.startCap = Capability{&capToken{}}
+		o.pauses = map[Capability]struct{}{o.startCap: {}}
+		o.unpaused = make(chan struct{})
+		o.flags.Store(flagPaused)
+	}
+	o.base = isolateContext{parent: parent, iso: o}
+	o.ctx, o.cancel = context.WithCancelCause(&o.base)
+	if parent.Done() != nil {
+		o.parentWatchDone = make(chan struct{})
+		o.stopParent = context.AfterFunc(parent, func() {
+			o.Kill(Immediate)
+			close(o.parentWatchDone)
+		})
+	}
+	return o, nil
+}
+
+// Spawn starts a new isolate that runs entry(ctx, msg) on a goroutine of its
+// own and returns without waiting for it. msg is copied as by SendPort.Send,
+// so the isolate shares no memory with its spawner; the entry's ctx belongs to
+// the new isolate (Current(ctx) returns it).
+//
+// The isolate ends when entry returns, calls Exit, or panics; Kill asks it to
+// end (Go cannot preempt a goroutine: the entry must receive from its ports
+// or watch ctx.Done()). Cancelling the ctx given to Spawn kills the isolate
+// as Kill(Immediate) does; its values and deadline are inherited. Spawn fails
+// only when that ctx has already ended.
+func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), msg M, opts ...Option) (*Isolate, error) {
+	if entry == nil {
+		return nil, errors.New("isolate: Spawn with a nil entry")
+	}
+	if c := copierFor[M](); c != nil {
+		msg = c(msg)
+	}
+	o, err := newIsolate(ctx, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	go o.main(func(ctx context.Context) { entry(ctx, msg) })
+	return o, nil
+}
+
+// Run runs fn in a new isolate and returns its result, as Dart's Isolate.run:
+// the result is moved, not copied (the same pointer arrives). Run blocks until
+// fn has returned, so no goroutine outlives it; cancelling ctx cancels fn's
+// context (a kill), and fn should return promptly then.
+//
+// The error is the very value fn returned (==), never wrapped. A panic in fn
+// becomes a *RemoteError; if the isolate was killed before fn returned, the
+// error is ErrKilled. WithPaused is ignored.
+func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), opts ...Option) (R, error) {
+	var zero R
+	if fn == nil {
+		return zero, errors.New("isolate: Run with a nil function")
+	}
+	o, err := newIsolate(ctx, opts, false)
+	if err != nil {
+		return zero, err
+	}
+	var (
+		res      R
+		resErr   error
+		returned bool
+	)
+	go o.main(func(ctx context.Context) {
+		res, resErr = fn(ctx)
+		returned = true
+	})
+	<-o.done
+	if returned {
+		return res, resErr
+	}
+	o.mu.Lock()
+	err = o.outcome
+	o.mu.Unlock()
+	if err == nil {
+		err = errRunExited
+	}
+	return zero, err
+}
+
+// Exit sends msg on port by Transfer (no copy: the same value arrives; if the
+// port is closed the message is dropped) and ends the calling isolate, as
+// Dart's Isolate.exit. It never returns: it ends the goroutine with
+// runtime.Goexit, so deferred calls run. Wait then returns nil (unless the
+// isolate had already been killed or had failed).
+//
+// Call it from the isolate's own goroutine, the one running its entry. Called
+// on another goroutine of the isolate, it ends that goroutine and makes the
+// isolate end (ctx cancelled, ports closed) once the entry returns. Outside an
+// isolate it panics: there is nothing it could end.
+func Exit[T any](ctx context.Context, port SendPort[T], msg T) {
+	o := Current(ctx)
+	if o == nil {
+		panic("isolate: Exit called outside an isolate (ctx carries no isolate)")
+	}
+	_ = port.Transfer(msg)
+	o.mu.Lock()
+	o.killLocked(nil, ErrClosed)
+	o.mu.Unlock()
+	goruntime.Goexit()
+}
+
+// Guard runs fn as one event of the isolate that ctx belongs to and contains
+// a panic in it: it recovers and returns a *RemoteError naming the isolate,
+// with the panic value in Message and the stack (showing the panicking frame)
+// in Stack. It is for code that serves one request per message, such as
+// generated //isolate:port servers.
+//
+// If that isolate's errors are fatal (the default), the isolate is now ending
+// with that error: its ctx is cancelled, its ports are closed, Wait will
+// return the error and the error listeners will get it; fatal is true and the
+// caller must return from its entry. Otherwise the error goes to the error
+// listeners now, fatal is false and the isolate goes on. Outside an isolate
+// Guard only recovers and returns the error, with fatal false.
+//
+// Without a panic Guard returns nil, false. A runtime.Goexit (as by Exit)
+// inside fn is not stopped.
+func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
+	o := Current(ctx)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				name := ""
+				if o != nil {
+					name = o.Name()
+				}
+				err = newRemoteError(name, r)
+			}
+		}()
+		fn()
+	}()
+	if err == nil || o == nil {
+		return err, false
+	}
+	o.mu.Lock()
+	if o.errorsFatal {
+		if !o.killed {
+			o.pendingErr = err
+			o.killLocked(err, ErrClosed)
+		}
+		o.mu.Unlock()
+		return err, true
+	}
+	listeners := slices.Clone(o.errorListeners)
+	o.mu.Unlock()
+	for _, l := range listeners {
+		l.notifyListener(err)
+	}
+	return err, false
+}
+
+// main is the isolate's goroutine.
+func (o *Isolate) main(entry func(context.Context)) {
+	returned := false
+	var rerr *RemoteError
+	defer func() {
+		if !returned {
+			// A panic, or runtime.Goexit (Exit) when recover returns nil.
+			if r := recover(); r != nil {
+				rerr = newRemoteError(o.Name(), r)
+			}
+		}
+		o.end(rerr)
+	}()
+	if o.start() {
+		entry(o.ctx)
+	}
+	returned = true
+}
+
+// start holds the entry while the isolate was spawned paused; it reports
+// whether the entry may run.
+func (o *Isolate) start() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.startPaused {
+		o.blocked++ // idle: Ping answers, BeforeNextEvent kills at once
+		for len(o.pauses) > 0 && !o.killed {
+			unpaused := o.unpaused
+			o.mu.Unlock()
+			select {
+			case <-unpaused:
+			case <-o.ctx.Done():
+			}
+			o.mu.Lock()
+		}
+		o.blocked--
+		o.answerPingsLocked()
+	}
+	if o.flags.Load()&flagKill != 0 {
+		o.killLocked(ErrKilled, ErrKilled)
+	}
+	return !o.killed
+}
+
+// killLocked makes the isolate end: the first cause is the outcome Wait
+// reports; its ports close with portErr; its ctx is cancelled.
+func (o *Isolate) killLocked(outcome, portErr error) {
+	if !o.outcomeSet {
+		o.outcome, o.outcomeSet = outcome, true
+	}
+	if o.killed {
+		return
+	}
+	o.killed = true
+	o.portErr = portErr
+	o.flags.And(^flagKill)
+	for _, p := range o.ports {
+		p.setIndex(-1)
+		p.shut(portErr)
+	}
+	o.ports = nil
+	o.cancel(outcome)
+}
+
+// end runs on the isolate's goroutine after its entry: it closes the ports,
+// tells the listeners, then closes Done.
+func (o *Isolate) end(rerr *RemoteError) {
+	o.mu.Lock()
+	report := o.pendingErr
+	if rerr != nil {
+		report = rerr
+		o.killLocked(rerr, ErrClosed)
+	} else {
+		o.killLocked(nil, ErrClosed)
+	}
+	o.pendingErr = nil
+	o.ended = true
+	exitListeners, errorListeners := o.exitListeners, o.errorListeners
+	o.exitListeners, o.errorListeners = nil, nil
+	o.mu.Unlock()
+	if o.stopParent != nil && !o.stopParent() {
+		<-o.parentWatchDone // the watch fired: wait for its Kill to finish
+	}
+	if report != nil {
+		for _, l := range errorListeners {
+			l.notifyListener(report)
+		}
+	}
+	for _, l := range exitListeners {
+		l.notifyListener(struct{}{})
+	}
+	close(o.done)
+}
+
+func (o *Isolate) removePortLocked(p ownedPort) {
+	i := p.index()
+	if i < 0 {
+		return
+	}
+	last := len(o.ports) - 1
+	o.ports[i] = o.ports[last]
+	o.ports[i].setIndex(i)
+	o.ports[last] = nil
+	o.ports = o.ports[:last]
+	p.setIndex(-1)
+}
+
+func (o *Isolate) answerPingsLocked() {
+	for _, c := range o.pings {
+		close(c)
+	}
+	o.pings = nil
+	o.flags.And(^flagPing)
+}
+
+// Name returns the isolate's name (WithName, or "isolate-N").
+func (o *Isolate) Name() string {
+	if o.name != "" {
+		return o.name
+	}
+	return "isolate-" + strconv.FormatUint(o.id, 10)
+}
+
+// Kill asks the isolate to end, with priority p (see Immediate and
+// BeforeNextEvent). It returns promptly, without waiting for the isolate to
+// end (use Wait or Done for that); it may be called any number of times, also
+// on an isolate that has ended. Once the kill takes effect, the isolate's ctx
+// is cancelled with cause ErrKilled, its ports are closed (Receive returns
+// ErrKilled, Send ErrClosed) and Wait will return ErrKilled. The goroutine
+// itself ends when its entry returns: Go cannot stop it from outside.
+func (o *Isolate) Kill(p Priority) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.killed {
+		return
+	}
+	if p == Immediate || o.blocked > 0 {
+		o.killLocked(ErrKilled, ErrKilled)
+		return
+	}
+	o.flags.Or(flagKill)
+}
+
+// Pause holds delivery of messages to the isolate's ports until the returned
+// capability, and every other one Pause handed out, is resumed. Pause has
+// taken effect when it returns: no receive from the isolate's ports delivers
+// a message after that (a receive already returning may complete). Sends to a
+// paused isolate succeed and wait in the port. Each call returns a new
+// capability. Pausing an ended isolate is harmless.
+func (o *Isolate) Pause() Capability {
+	c := Capability{&capToken{}}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.killed {
+		return c
+	}
+	if len(o.pauses) == 0 {
+		if o.pauses == nil {
+			o.pauses = make(map[Capability]struct{})
+		}
+		o.unpaused = make(chan struct{})
+		o.flags.Or(flagPaused)
+		for _, p := range o.ports {
+			p.barrier()
+		}
+	}
+	o.pauses[c] = struct{}{}
+	return c
+}
+
+// Resume resumes the pause that c stands for. Delivery resumes once every
+// capability handed out by Pause (and the one of WithPaused) is resumed.
+// Resuming a capability twice, or one of another isolate, is harmless.
+func (o *Isolate) Resume(c Capability) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, ok := o.pauses[c]; !ok {
+		return
+	}
+	delete(o.pauses, c)
+	if len(o.pauses) == 0 {
+		o.flags.And(^flagPaused)
+		close(o.unpaused)
+		o.unpaused = nil
+	}
+}
+
+// PauseCapability returns the capability the isolate was started paused with
+// (WithPaused), to give to Resume; the zero Capability otherwise.
+func (o *Isolate) PauseCapability() Capability {
+	return o.startCap
+}
+
+// Ping makes a round trip through the isolate's event queue: it returns nil
+// once the isolate is blocked receiving from one of its ports, or reaches its
+// next such receive (also when paused). It returns ErrClosed if the isolate
+// has ended or ends first, and ctx.Err() if ctx ends first. An isolate that
+// loops without receiving does not answer.
+func (o *Isolate) Ping(ctx context.Context) error {
+	o.mu.Lock()
+	if o.killed {
+		o.mu.Unlock()
+		return ErrClosed
+	}
+	if o.blocked > 0 {
+		o.mu.Unlock()
+		return nil
+	}
+	answer := make(chan struct{})
+	o.pings = append(o.pings, answer)
+	o.flags.Or(flagPing)
+	o.mu.Unlock()
+	select {
+	case <-answer:
+		return nil
+	case <-o.done:
+		select {
+		case <-answer:
+			return nil
+		default:
+			return ErrClosed
+		}
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// AddOnExitListener makes the isolate send struct{}{} on p when it ends,
+// whatever the cause (return, Exit, panic, kill), after its ports have closed
+// and before Done closes. Each port hears once however often it is added. On
+// an isolate that has ended, the message is sent at once.
+func (o *Isolate) AddOnExitListener(p SendPort[struct{}]) {
+	o.mu.Lock()
+	if o.ended {
+		o.mu.Unlock()
+		p.notifyListener(struct{}{})
+		return
+	}
+	o.exitListeners = appendNew(o.exitListeners, p)
+	o.mu.Unlock()
+}
+
+// AddErrorListener makes the isolate send each uncaught error on p: the panic
+// that ends it, and errors caught by Guard while errors are not fatal. Each
+// port hears each error once however often it is added. Errors before the
+// call are not repeated.
+func (o *Isolate) AddErrorListener(p SendPort[*RemoteError]) {
+	o.mu.Lock()
+	if !o.ended {
+		o.errorListeners = appendNew(o.errorListeners, p)
+	}
+	o.mu.Unlock()
+}
+
+// SetErrorsFatal sets whether an error caught by Guard ends the isolate
+// (true, the default) or is only reported to the error listeners. A panic
+// that unwinds the entry always ends the isolate: there is nothing left to
+// run.
+func (o *Isolate) SetErrorsFatal(fatal bool) {
+	o.mu.Lock()
+	o.errorsFatal = fatal
+	o.mu.Unlock()
+}
+
+// Done returns a channel that is closed when the isolate has ended: its entry
+// has returned, its ports are closed and its listeners notified.
+func (o *Isolate) Done() <-chan struct{} {
+	return o.done
+}
+
+// Wait blocks until the isolate has ended and returns how: nil after a normal
+// return or Exit, a *RemoteError after a panic (or a fatal error caught by
+// Guard), ErrKilled after a kill. Whichever came first decides. It returns
+// ctx.Err() if ctx ends first.
+func (o *Isolate) Wait(ctx context.Context) error {
+	select {
+	case <-o.done:
+	default:
+		select {
+		case <-o.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.outcome
+}
+
+func appendNew[T comparable](s []T, v T) []T {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}

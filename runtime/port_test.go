@@ -1,0 +1,299 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recvWithin receives with a deadline, so a broken port fails the test
+// instead of hanging it.
+func recvWithin[T any](t *testing.T, r *ReceivePort[T], d time.Duration) (T, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	return r.Receive(ctx)
+}
+
+func mustRecv[T any](t *testing.T, r *ReceivePort[T]) T {
+	t.Helper()
+	v, err := recvWithin(t, r, 5*time.Second)
+	if err != nil {
+		t.Fatalf("Receive: %v", err)
+	}
+	return v
+}
+
+// expectNothing checks that no message arrives within d.
+func expectNothing[T any](t *testing.T, r *ReceivePort[T], d time.Duration) {
+	t.Helper()
+	if v, err := recvWithin(t, r, d); err == nil {
+		t.Fatalf("Receive = %v, want nothing yet", v)
+	} else if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Receive error = %v, want deadline exceeded", err)
+	}
+}
+
+func TestPortOrderPerSender(t *testing.T) {
+	r := NewReceivePort[int](context.Background())
+	defer r.Close()
+	sp := r.SendPort()
+	const n = 10000
+	go func() {
+		for i := range n {
+			if err := sp.Send(i); err != nil {
+				t.Errorf("Send: %v", err)
+				return
+			}
+		}
+	}()
+	for i := range n {
+		if got := mustRecv(t, r); got != i {
+			t.Fatalf("message %d = %d, want send order", i, got)
+		}
+	}
+}
+
+func TestPortManySendersOneReceiver(t *testing.T) {
+	r := NewReceivePort[[2]int](context.Background())
+	defer r.Close()
+	const senders, each = 16, 2000
+	var wg sync.WaitGroup
+	for s := range senders {
+		sp := r.SendPort() // any number of SendPorts for one ReceivePort
+		wg.Go(func() {
+			for i := range each {
+				if err := sp.Send([2]int{s, i}); err != nil {
+					t.Errorf("Send: %v", err)
+				}
+			}
+		})
+	}
+	next := make([]int, senders)
+	for range senders * each {
+		m := mustRecv(t, r)
+		if m[1] != next[m[0]] {
+			t.Fatalf("sender %d: got %d, want %d (order per sender)", m[0], m[1], next[m[0]])
+		}
+		next[m[0]]++
+	}
+	wg.Wait()
+	expectNothing(t, r, 10*time.Millisecond)
+}
+
+func TestSendPortIsComparable(t *testing.T) {
+	r1 := NewReceivePort[int](context.Background())
+	r2 := NewReceivePort[int](context.Background())
+	defer r1.Close()
+	defer r2.Close()
+	if r1.SendPort() != r1.SendPort() {
+		t.Error("two SendPorts of one ReceivePort differ")
+	}
+	if r1.SendPort() == r2.SendPort() {
+		t.Error("SendPorts of two ReceivePorts are equal")
+	}
+	set := map[SendPort[int]]bool{r1.SendPort(): true}
+	if !set[r1.SendPort()] {
+		t.Error("SendPort does not work as a map key")
+	}
+}
+
+func TestSendToClosedPortReturnsErrClosed(t *testing.T) {
+	r := NewReceivePort[int](context.Background())
+	sp := r.SendPort()
+	if err := sp.Send(1); err != nil {
+		t.Fatalf("Send before Close: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if err := sp.Send(2); !errors.Is(err, ErrClosed) {
+		t.Errorf("Send after Close = %v, want ErrClosed", err)
+	}
+	if err := sp.Transfer(3); !errors.Is(err, ErrClosed) {
+		t.Errorf("Transfer after Close = %v, want ErrClosed", err)
+	}
+	if _, err := r.Receive(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Receive after Close = %v, want ErrClosed", err)
+	}
+	var zero SendPort[int]
+	if err := zero.Send(1); !errors.Is(err, ErrClosed) {
+		t.Errorf("zero SendPort: Send = %v, want ErrClosed", err)
+	}
+}
+
+func TestCloseUnblocksReceive(t *testing.T) {
+	r := NewReceivePort[int](context.Background())
+	errc := make(chan error)
+	go func() {
+		_, err := r.Receive(context.Background())
+		errc <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	r.Close()
+	if err := <-errc; !errors.Is(err, ErrClosed) {
+		t.Errorf("blocked Receive after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestReceiveCtxEndsTakesNothing(t *testing.T) {
+	r := NewReceivePort[int](context.Background())
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() {
+		_, err := r.Receive(ctx)
+		errc <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Receive after cancel = %v, want context.Canceled", err)
+	}
+	r.SendPort().Send(7)
+	if got := mustRecv(t, r); got != 7 {
+		t.Errorf("got %d, want 7", got)
+	}
+}
+
+func TestPortWithoutIsolateLivesUntilClose(t *testing.T) {
+	ctx := context.Background()
+	r := NewReceivePort[string](ctx) // ctx carries no isolate: owned by none
+	sp := r.SendPort()
+	iso, err := Spawn(ctx, func(ctx context.Context, sp SendPort[string]) {
+		sp.Send("from the isolate")
+	}, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso.Wait(ctx)
+	// The sending isolate has ended; the port, owned by none, lives on.
+	if got := mustRecv(t, r); got != "from the isolate" {
+		t.Errorf("got %q", got)
+	}
+	if err := sp.Send("still open"); err != nil {
+		t.Errorf("Send after the sender ended: %v", err)
+	}
+	r.Close()
+	if err := sp.Send("closed"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Send after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestAllBreakLosesNoMessage(t *testing.T) {
+	ctx := context.Background()
+	r := NewReceivePort[int](ctx)
+	defer r.Close()
+	for i := range 10 {
+		r.SendPort().Send(i)
+	}
+	var seen []int
+	for v := range r.All(ctx) {
+		seen = append(seen, v)
+		if v == 4 {
+			break
+		}
+	}
+	for v := range r.All(ctx) {
+		seen = append(seen, v)
+		if v == 9 {
+			break
+		}
+	}
+	for i, v := range seen {
+		if v != i {
+			t.Fatalf("All yielded %v, want 0..9 in order, none lost", seen)
+		}
+	}
+	if len(seen) != 10 {
+		t.Fatalf("All yielded %v, want 0..9", seen)
+	}
+}
+
+func TestAllEndsWhenPortCloses(t *testing.T) {
+	ctx := context.Background()
+	r := NewReceivePort[int](ctx)
+	r.SendPort().Send(1)
+	done := make(chan int)
+	go func() {
+		n := 0
+		for range r.All(ctx) {
+			n++
+		}
+		done <- n
+	}()
+	time.Sleep(10 * time.Millisecond)
+	r.Close()
+	if n := <-done; n != 1 {
+		t.Errorf("All yielded %d messages, want 1", n)
+	}
+}
+
+func TestBoundedPortBlocksUntilRoom(t *testing.T) {
+	ctx := context.Background()
+	r := NewReceivePort[int](ctx, WithCapacity(2))
+	defer r.Close()
+	sp := r.SendPort()
+	sp.Send(1)
+	sp.Send(2)
+	sent := make(chan error)
+	go func() { sent <- sp.Send(3) }()
+	select {
+	case err := <-sent:
+		t.Fatalf("Send to a full port returned %v without waiting", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	if got := mustRecv(t, r); got != 1 {
+		t.Fatalf("got %d, want 1", got)
+	}
+	if err := <-sent; err != nil {
+		t.Fatalf("Send after room: %v", err)
+	}
+	for _, want := range []int{2, 3} {
+		if got := mustRecv(t, r); got != want {
+			t.Fatalf("got %d, want %d", got, want)
+		}
+	}
+}
+
+func TestBoundedPortCloseReleasesSenders(t *testing.T) {
+	r := NewReceivePort[int](context.Background(), WithCapacity(1))
+	sp := r.SendPort()
+	sp.Send(1)
+	const blocked = 4
+	errs := make(chan error, blocked)
+	for range blocked {
+		go func() { errs <- sp.Send(2) }()
+	}
+	time.Sleep(20 * time.Millisecond)
+	r.Close()
+	for range blocked {
+		if err := <-errs; !errors.Is(err, ErrClosed) {
+			t.Errorf("blocked Send after Close = %v, want ErrClosed", err)
+		}
+	}
+}
+
+func TestBoundedPortManySenders(t *testing.T) {
+	r := NewReceivePort[int](context.Background(), WithCapacity(3))
+	defer r.Close()
+	const senders, each = 8, 500
+	var wg sync.WaitGroup
+	for range senders {
+		sp := r.SendPort()
+		wg.Go(func() {
+			for i := range each {
+				sp.Send(i)
+			}
+		})
+	}
+	for range senders * each {
+		mustRecv(t, r)
+	}
+	wg.Wait()
+}
