@@ -1,0 +1,15 @@
+package stale_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/go-isolate/isolate/analyzer/stale"
+)
+
+func TestStale(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "analyzer", "stale")
+	analysistest.Run(t, dir, stale.Analyzer, "./...")
+}
