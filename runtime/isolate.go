@@ -176,6 +176,7 @@ func newIsolate(parent context.Context, opts []Option, mayPause bool) (*Isolate,
 		o.pauses = map[Capability]struct{}{o.startCap: {}}
 		o.unpaused = make(chan struct{})
 		o.flags.Store(flagPaused)
+		o.blocked = 1 // idle until resumed: Ping answers, BeforeNextEvent kills at once
 	}
 	o.base = isolateContext{parent: parent, iso: o}
 	o.ctx, o.cancel = context.WithCancelCause(&o.base)
@@ -349,7 +350,6 @@ func (o *Isolate) start() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.startPaused {
-		o.blocked++ // idle: Ping answers, BeforeNextEvent kills at once
 		for len(o.pauses) > 0 && !o.killed {
 			unpaused := o.unpaused
 			o.mu.Unlock()
