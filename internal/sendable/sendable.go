@@ -95,6 +95,9 @@ type Checker struct {
 	Qualifier types.Qualifier
 
 	cache map[types.Type]verdict
+	// provisional counts the answers given for types still being judged;
+	// a verdict reached while one was given rests on it and is not cached.
+	provisional int
 }
 
 type verdict struct {
@@ -222,11 +225,13 @@ func (c *Checker) classify(t types.Type, path string, visiting map[types.Type]bo
 	if visiting[t] {
 		// A type reached again while it is being judged can only recur
 		// through a pointer, slice or map, which decides the verdict; this
-		// provisional answer is not cached.
+		// provisional answer is not cached, nor is anything judged with it.
+		c.provisional++
 		return verdict{Sendable, nil}
 	}
+	before := c.provisional
 	v := c.classify1(t, path, visiting)
-	if v.reason == nil { // reasons carry paths, which depend on the root
+	if v.reason == nil && c.provisional == before { // reasons carry paths, which depend on the root
 		if c.cache == nil {
 			c.cache = map[types.Type]verdict{}
 		}

@@ -201,3 +201,16 @@ func TestGenericTypeParam(t *testing.T) {
 		t.Errorf("T any: got sendable")
 	}
 }
+
+// A recursive message type reached first through its own field type must
+// not be cached as sendable from the provisional answer given while it
+// was being judged.
+func TestRecursiveOrder(t *testing.T) {
+	pkg, c := check(t)
+	tree := pkg.Scope().Lookup("Tree").Type().(*types.Named)
+	field := tree.Underlying().(*types.Struct).Field(0).Type()
+	c.Classify(field)
+	if class, _ := c.Classify(tree); class == sendable.Sendable {
+		t.Errorf("Tree after *Tree: got sendable")
+	}
+}
