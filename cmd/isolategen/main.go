@@ -1,0 +1,78 @@
+// Command isolategen writes deep copy and transfer methods for the
+// //isolate:message types of Go packages, so that isolate ports can copy
+// messages without reflection. It is meant to run from go generate:
+//
+//	//go:generate go run github.com/go-isolate/isolate/cmd/isolategen
+//
+// See the generator package for what it writes and why.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/go-isolate/isolate/generator"
+)
+
+const usage = `usage: isolategen [flags] [packages]
+
+Isolategen writes DeepCopyInto, DeepCopy and Transfer methods for every type
+annotated //isolate:message in the named packages, into one file per package
+(isolate_gen.go). Without packages it works on the package in the current
+directory, which is how go generate runs it:
+
+	//go:generate go run github.com/go-isolate/isolate/cmd/isolategen
+
+A package with nothing to generate gets no file, and an output file it no
+longer needs is removed. On errors, isolategen reports each at file:line:col
+and writes nothing.
+
+Flags:
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("isolategen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg generator.Config
+	fs.BoolVar(&cfg.Check, "check", false, "write nothing; exit 1 with a diff when a generated file is stale or missing")
+	fs.StringVar(&cfg.Output, "o", generator.DefaultOutput, "name of the generated `file` in each package's directory")
+	tags := fs.String("tags", "", "comma-separated list of build `tags` to apply when loading packages")
+	sendable := fs.String("sendable", "", "comma-separated `types` (importpath.Name) to treat as sendable, as isolatevet's -sendable")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), "\nExit status: 0 on success, 1 on errors or (with -check) stale output, 2 on a usage error.\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	if cfg.Output == "" || strings.ContainsAny(cfg.Output, `/\`) && fs.NArg() > 1 {
+		fmt.Fprintln(stderr, "isolategen: -o must name a file; with several packages, a plain file name")
+		fs.Usage()
+		return 2
+	}
+	cfg.Tags = split(*tags)
+	cfg.Sendable = split(*sendable)
+	cfg.Patterns = fs.Args()
+	return generator.Run(cfg, stdout, stderr)
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, f)
+	}
+	return out
+}
