@@ -1,0 +1,15 @@
+package directive_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/go-isolate/isolate/analyzer/directive"
+)
+
+func TestDirective(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "analyzer", "directive")
+	analysistest.Run(t, dir, directive.Analyzer, "./...")
+}

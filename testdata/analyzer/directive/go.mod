@@ -1,0 +1,7 @@
+module example.com/directive
+
+go 1.26
+
+require github.com/go-isolate/isolate v0.0.0
+
+replace github.com/go-isolate/isolate => ../../..
