@@ -118,7 +118,7 @@ func (g *messages) emit(m *message) {
 		grp.Add(declareHelper)
 		grp.Add(seedRoot)
 		// *out now holds *in; fix what must not be shared.
-		c.inline(grp, m.named.Underlying(), loc{name, m.spec.Name.Pos()})
+		c.fix(grp, m.named.Underlying(), loc{name, m.spec.Name.Pos()})
 	})
 	c.drain()
 	if len(u.errs) > nerrs {
@@ -323,7 +323,13 @@ func (c *copier) action(t types.Type) action {
 	if a != actInline {
 		return a
 	}
-	switch types.Unalias(t).(type) {
+	switch u := types.Unalias(t).(type) {
+	case *types.Named:
+		// A named slice, map or pointer of this package is copied by its
+		// underlying type's helper, if it has one.
+		if c.action(u.Underlying()) == actHelper {
+			return actHelper
+		}
 	case *types.Pointer:
 		if c.mode == modeTracked || c.onCycle(t) {
 			return actHelper
@@ -466,12 +472,11 @@ func (c *copier) why(t types.Type) string {
 		return fmt.Sprintf("type parameter %s is constrained by %s, which admits types that cannot be copied: constrain it to sendable types", u.Obj().Name(), types.TypeString(u.Constraint(), c.g.u.qualifier))
 	case *types.Named:
 		_, r := c.g.u.checker.Classify(u)
-		if r != nil && types.Identical(r.Type, u) && (r.Hint != "" || u.Obj().Pkg() != nil && (u.Obj().Pkg().Path() == "sync" || u.Obj().Pkg().Path() == "sync/atomic")) {
-			s := r.Why + " cannot be copied"
-			if r.Hint != "" {
-				s += ": " + r.Hint
-			}
-			return s
+		if p := u.Obj().Pkg(); p != nil && (p.Path() == "sync" || p.Path() == "sync/atomic") {
+			return "synchronization state must not be copied: keep it out of the message"
+		}
+		if r != nil && types.Identical(r.Type, u) && r.Hint != "" {
+			return r.Why + " cannot be copied: " + r.Hint
 		}
 		if _, isIface := u.Underlying().(*types.Interface); isIface {
 			return "an interface other than error may hold shared memory: use a concrete type"
@@ -689,6 +694,9 @@ func (c *copier) mapValue(g *jen.Group, e types.Type, at loc) {
 // call returns the call of t's helper on arg, creating the helper on first use.
 func (c *copier) call(t types.Type, arg jen.Code, at loc) *jen.Statement {
 	c.used = true
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		t = n.Underlying()
+	}
 	var h *helper
 	if v := c.byType.At(t); v != nil {
 		h = v.(*helper)
