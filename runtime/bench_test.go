@@ -1,0 +1,255 @@
+package runtime
+
+import (
+	"context"
+	goruntime "runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Each benchmark has a sub-benchmark impl=port (or impl=isolate) and the same
+// work done with raw channels and goroutines, impl=chan (or impl=go), so that
+//
+//	go test -run '^$' -bench . -count 6 ./runtime > rt.bench
+//	benchstat -col /impl rt.bench
+//
+// puts them side by side.
+
+// BenchmarkStream sends b.N ints from one goroutine to another.
+func BenchmarkStream(b *testing.B) {
+	b.Run("impl=port", func(b *testing.B) {
+		r := NewReceivePort[int](context.Background())
+		defer r.Close()
+		sp := r.SendPort()
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		wg.Go(func() {
+			for i := range b.N {
+				sp.Send(i)
+			}
+		})
+		for range b.N {
+			r.Receive(ctx)
+		}
+		wg.Wait()
+	})
+	b.Run("impl=chan", func(b *testing.B) {
+		c := make(chan int, 1024)
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		wg.Go(func() {
+			for i := range b.N {
+				c <- i
+			}
+		})
+		for range b.N {
+			<-c
+		}
+		wg.Wait()
+	})
+}
+
+// BenchmarkPingPong makes b.N round trips to an echoing isolate (goroutine).
+func BenchmarkPingPong(b *testing.B) {
+	b.Run("impl=port", func(b *testing.B) {
+		ctx := context.Background()
+		replies := NewReceivePort[int](ctx)
+		defer replies.Close()
+		hello := NewReceivePort[SendPort[int]](ctx)
+		defer hello.Close()
+		type start struct {
+			Hello SendPort[SendPort[int]]
+			Reply SendPort[int]
+		}
+		iso, _ := Spawn(ctx, func(ctx context.Context, s start) {
+			in := NewReceivePort[int](ctx)
+			s.Hello.Send(in.SendPort())
+			for v := range in.All(ctx) {
+				s.Reply.Send(v)
+			}
+		}, start{hello.SendPort(), replies.SendPort()})
+		in, _ := hello.Receive(ctx)
+		b.ResetTimer()
+		for i := range b.N {
+			in.Send(i)
+			replies.Receive(ctx)
+		}
+		b.StopTimer()
+		iso.Kill(Immediate)
+		iso.Wait(ctx)
+	})
+	b.Run("impl=chan", func(b *testing.B) {
+		in, out := make(chan int), make(chan int)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for v := range in {
+				out <- v
+			}
+		})
+		b.ResetTimer()
+		for i := range b.N {
+			in <- i
+			<-out
+		}
+		b.StopTimer()
+		close(in)
+		wg.Wait()
+	})
+}
+
+// BenchmarkNTo1 has 8 senders feed one receiver; b.N messages in all.
+func BenchmarkNTo1(b *testing.B) {
+	const senders = 8
+	b.Run("impl=port", func(b *testing.B) {
+		ctx := context.Background()
+		r := NewReceivePort[int](ctx)
+		defer r.Close()
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		for s := range senders {
+			sp := r.SendPort()
+			wg.Go(func() {
+				for i := s; i < b.N; i += senders {
+					sp.Send(i)
+				}
+			})
+		}
+		for range b.N {
+			r.Receive(ctx)
+		}
+		wg.Wait()
+	})
+	b.Run("impl=chan", func(b *testing.B) {
+		c := make(chan int, 1024)
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		for s := range senders {
+			wg.Go(func() {
+				for i := s; i < b.N; i += senders {
+					c <- i
+				}
+			})
+		}
+		for range b.N {
+			<-c
+		}
+		wg.Wait()
+	})
+}
+
+// BenchmarkSpawnExit starts an isolate (goroutine) that ends at once, and
+// waits for it.
+func BenchmarkSpawnExit(b *testing.B) {
+	b.Run("impl=isolate", func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		for range b.N {
+			iso, _ := Spawn(ctx, func(context.Context, struct{}) {}, struct{}{})
+			<-iso.Done()
+		}
+	})
+	b.Run("impl=go", func(b *testing.B) {
+		b.ReportAllocs()
+		var wg sync.WaitGroup
+		for range b.N {
+			wg.Add(1)
+			go func(struct{}) { wg.Done() }(struct{}{})
+			wg.Wait()
+		}
+	})
+}
+
+// BenchmarkRun computes a value in a new isolate (goroutine) and waits for it.
+func BenchmarkRun(b *testing.B) {
+	b.Run("impl=isolate", func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		for i := range b.N {
+			Run(ctx, func(context.Context) (int, error) { return i * 2, nil })
+		}
+	})
+	b.Run("impl=go", func(b *testing.B) {
+		b.ReportAllocs()
+		type result struct {
+			v   int
+			err error
+		}
+		for i := range b.N {
+			c := make(chan result, 1)
+			go func() { c <- result{i * 2, nil} }()
+			<-c
+		}
+	})
+}
+
+// BenchmarkIdle measures the memory of an idle isolate blocked in Receive on
+// its one port (goroutine blocked on a channel), reported as bytes/idle.
+func BenchmarkIdle(b *testing.B) {
+	const count = 1000
+	measure := func(b *testing.B, start func() (stop func())) {
+		var total float64
+		for range b.N {
+			var before, after goruntime.MemStats
+			goruntime.GC()
+			goruntime.ReadMemStats(&before)
+			stop := start()
+			goruntime.GC()
+			goruntime.ReadMemStats(&after)
+			total += float64(after.HeapAlloc+after.StackInuse-before.HeapAlloc-before.StackInuse) / count
+			b.StopTimer()
+			stop()
+			b.StartTimer()
+		}
+		b.ReportMetric(total/float64(b.N), "bytes/idle")
+	}
+	b.Run("impl=isolate", func(b *testing.B) {
+		ctx := context.Background()
+		measure(b, func() func() {
+			ready := NewReceivePort[struct{}](ctx)
+			defer ready.Close()
+			isos := make([]*Isolate, count)
+			for i := range isos {
+				isos[i], _ = Spawn(ctx, func(ctx context.Context, ready SendPort[struct{}]) {
+					in := NewReceivePort[int](ctx)
+					ready.Send(struct{}{})
+					in.Receive(ctx)
+				}, ready.SendPort())
+			}
+			for range count {
+				ready.Receive(ctx)
+			}
+			time.Sleep(time.Millisecond) // let the last ones block
+			return func() {
+				for _, iso := range isos {
+					iso.Kill(Immediate)
+					<-iso.Done()
+				}
+			}
+		})
+	})
+	b.Run("impl=go", func(b *testing.B) {
+		measure(b, func() func() {
+			var ready, wg sync.WaitGroup
+			chans := make([]chan int, count)
+			for i := range chans {
+				c := make(chan int)
+				chans[i] = c
+				ready.Add(1)
+				wg.Go(func() {
+					ready.Done()
+					<-c
+				})
+			}
+			ready.Wait()
+			time.Sleep(time.Millisecond)
+			return func() {
+				for _, c := range chans {
+					close(c)
+				}
+				wg.Wait()
+			}
+		})
+	})
+}
