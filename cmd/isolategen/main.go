@@ -45,22 +45,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Output, "o", generator.DefaultOutput, "name of the generated `file` in each package's directory")
 	tags := fs.String("tags", "", "comma-separated list of build `tags` to apply when loading packages")
 	sendable := fs.String("sendable", "", "comma-separated `types` (importpath.Name) to treat as sendable, as isolatevet's -sendable")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
+	printUsage := func(w io.Writer) {
+		fs.SetOutput(w)
+		fmt.Fprint(w, usage)
 		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), "\nExit status: 0 on success, 1 on errors or (with -check) stale output, 2 on a usage error.\n")
+		fmt.Fprint(w, "\nExit status: 0 on success, 1 on errors or (with -check) stale output, 2 on a usage error.\n")
 	}
+	fs.Usage = func() {} // printed below, where asked for help goes to stdout
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			fs.SetOutput(stdout)
-			fs.Usage()
+			printUsage(stdout)
 			return 0
 		}
+		printUsage(stderr)
 		return 2
 	}
 	if cfg.Output == "" || strings.ContainsAny(cfg.Output, `/\`) && fs.NArg() > 1 {
 		fmt.Fprintln(stderr, "isolategen: -o must name a file; with several packages, a plain file name")
-		fs.Usage()
+		printUsage(stderr)
 		return 2
 	}
 	cfg.Tags = split(*tags)

@@ -406,3 +406,5 @@ func TestIdentity(t *testing.T) {
 		t.Error("nil and empty were not kept apart")
 	}
 }
+
+func cmpDiff(a, b any) string { return cmp.Diff(a, b, allUnexported) }
