@@ -156,15 +156,15 @@ func Current(ctx context.Context) *Isolate {
 	return o
 }
 
-func newIsolate(parent context.Context, opts []Option, mayPause bool) (*Isolate, error) {
+// initIsolate prepares o, allocated by the caller together with what its
+// entry needs (one allocation per isolate, not several).
+func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause bool) error {
 	if err := parent.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	o := &Isolate{
-		id:          isolateIDs.Add(1),
-		done:        make(chan struct{}),
-		errorsFatal: true,
-	}
+	o.id = isolateIDs.Add(1)
+	o.done = make(chan struct{})
+	o.errorsFatal = true
 	for _, opt := range opts {
 		if opt.apply != nil {
 			opt.apply(o)
@@ -187,7 +187,36 @@ func newIsolate(parent context.Context, opts []Option, mayPause bool) (*Isolate,
 			close(o.parentWatchDone)
 		})
 	}
-	return o, nil
+	return nil
+}
+
+// entrant is an isolate together with the call its goroutine makes.
+type entrant interface {
+	isolate() *Isolate
+	enter(ctx context.Context)
+}
+
+type spawned[M any] struct {
+	Isolate
+	entry func(ctx context.Context, msg M)
+	msg   M
+}
+
+func (s *spawned[M]) isolate() *Isolate         { return &s.Isolate }
+func (s *spawned[M]) enter(ctx context.Context) { s.entry(ctx, s.msg) }
+
+type running[R any] struct {
+	Isolate
+	fn       func(ctx context.Context) (R, error)
+	res      R
+	err      error
+	returned bool
+}
+
+func (r *running[R]) isolate() *Isolate { return &r.Isolate }
+func (r *running[R]) enter(ctx context.Context) {
+	r.res, r.err = r.fn(ctx)
+	r.returned = true
 }
 
 // Spawn starts a new isolate that runs entry(ctx, msg) on a goroutine of its
@@ -207,12 +236,12 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 	if c := copierFor[M](); c != nil {
 		msg = c(msg)
 	}
-	o, err := newIsolate(ctx, opts, true)
-	if err != nil {
+	s := &spawned[M]{entry: entry, msg: msg}
+	if err := initIsolate(&s.Isolate, ctx, opts, true); err != nil {
 		return nil, err
 	}
-	go o.main(func(ctx context.Context) { entry(ctx, msg) })
-	return o, nil
+	go run(s)
+	return &s.Isolate, nil
 }
 
 // Run runs fn in a new isolate and returns its result, as Dart's Isolate.run:
@@ -228,25 +257,18 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 	if fn == nil {
 		return zero, errors.New("isolate: Run with a nil function")
 	}
-	o, err := newIsolate(ctx, opts, false)
-	if err != nil {
+	r := &running[R]{fn: fn}
+	o := &r.Isolate
+	if err := initIsolate(o, ctx, opts, false); err != nil {
 		return zero, err
 	}
-	var (
-		res      R
-		resErr   error
-		returned bool
-	)
-	go o.main(func(ctx context.Context) {
-		res, resErr = fn(ctx)
-		returned = true
-	})
+	go run(r)
 	<-o.done
-	if returned {
-		return res, resErr
+	if r.returned {
+		return r.res, r.err
 	}
 	o.mu.Lock()
-	err = o.outcome
+	err := o.outcome
 	o.mu.Unlock()
 	if err == nil {
 		err = errRunExited
@@ -325,8 +347,9 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 	return err, false
 }
 
-// main is the isolate's goroutine.
-func (o *Isolate) main(entry func(context.Context)) {
+// run is the isolate's goroutine.
+func run(e entrant) {
+	o := e.isolate()
 	returned := false
 	var rerr *RemoteError
 	defer func() {
@@ -339,7 +362,7 @@ func (o *Isolate) main(entry func(context.Context)) {
 		o.end(rerr)
 	}()
 	if o.start() {
-		entry(o.ctx)
+		e.enter(o.ctx)
 	}
 	returned = true
 }

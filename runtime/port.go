@@ -60,9 +60,9 @@ type port[T any] struct {
 	closeErr    error
 	recvWaiters int
 	sendWaiters int
-	notify      chan struct{} // cap 1: a message was queued (made on first wait)
-	room        chan struct{} // cap 1: a message was taken (bounded ports)
-	closedCh    chan struct{} // closed on close (made on first wait)
+	notify      chan struct{} // cap 1: a message was queued, or the port closed (made on first wait)
+	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
+	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
 	copy        func(T) T     // nil: send the plain value
 	owner       *Isolate      // nil: belongs to no isolate
 	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
@@ -221,6 +221,9 @@ func (p *port[T]) put(v T, force bool) error {
 	p.mu.Lock()
 	for {
 		if p.closed {
+			if p.sendWaiters > 0 {
+				signal(p.room) // wake the next sender: it must see the close too
+			}
 			p.mu.Unlock()
 			return ErrClosed
 		}
@@ -230,13 +233,10 @@ func (p *port[T]) put(v T, force bool) error {
 		if p.room == nil {
 			p.room = make(chan struct{}, 1)
 		}
-		room, closed := p.room, p.ensureClosedChLocked()
+		room := p.room
 		p.sendWaiters++
 		p.mu.Unlock()
-		select {
-		case <-room:
-		case <-closed:
-		}
+		<-room
 		p.mu.Lock()
 		p.sendWaiters--
 	}
@@ -299,6 +299,10 @@ func (p *port[T]) popLocked() T {
 // an event pending (kill, ping, pause). Lock order: owner.mu, then p.mu.
 func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	o := p.owner
+	// The owner's own ctx ends only by a kill, which closes the port first
+	// and wakes its receivers: no need to watch it (a select costs more than
+	// a plain channel receive).
+	ownCtx := o != nil && ctx == o.ctx
 	blocked, waiting := false, false
 	for {
 		paused := false
@@ -326,9 +330,12 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		switch {
 		case p.closed:
 			err = p.closeErr
+			if p.recvWaiters > 0 {
+				signal(p.notify) // wake the next receiver: it must see the close too
+			}
 		case p.n > 0 && !paused:
 			v = p.popLocked()
-		case ctx.Err() != nil:
+		case !ownCtx && ctx.Err() != nil:
 			err = ctx.Err()
 			if p.n > 0 && p.recvWaiters > 0 {
 				signal(p.notify) // a wake-up this receiver took belongs to another
@@ -346,8 +353,10 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			}
 			return v, err
 		}
-		var notify chan struct{}
-		if !paused {
+		var notify, closed chan struct{}
+		if paused {
+			closed = p.ensureClosedChLocked()
+		} else {
 			if p.notify == nil {
 				p.notify = make(chan struct{}, 1)
 			}
@@ -355,7 +364,6 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			p.recvWaiters++
 			waiting = true
 		}
-		closed := p.ensureClosedChLocked()
 		p.mu.Unlock()
 		if o != nil {
 			if !blocked {
@@ -364,11 +372,24 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			}
 			o.mu.Unlock()
 		}
-		select {
-		case <-notify:
-		case <-closed:
-		case <-unpaused:
-		case <-ctx.Done():
+		var ctxDone <-chan struct{}
+		if !ownCtx {
+			ctxDone = ctx.Done()
+		}
+		switch {
+		case paused:
+			select {
+			case <-closed:
+			case <-unpaused:
+			case <-ctxDone:
+			}
+		case ctxDone == nil:
+			<-notify
+		default:
+			select {
+			case <-notify:
+			case <-ctxDone:
+			}
 		}
 	}
 }
@@ -384,6 +405,14 @@ func (p *port[T]) shut(err error) {
 			p.closedCh = closedChan
 		} else {
 			close(p.closedCh)
+		}
+		// Blocked receivers and senders wait on notify and room alone; each
+		// one woken passes the wake-up on.
+		if p.recvWaiters > 0 {
+			signal(p.notify)
+		}
+		if p.sendWaiters > 0 {
+			signal(p.room)
 		}
 	}
 	p.mu.Unlock()
