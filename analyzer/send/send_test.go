@@ -1,0 +1,15 @@
+package send_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/go-isolate/isolate/analyzer/send"
+)
+
+func TestSend(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "analyzer", "send")
+	analysistest.RunWithSuggestedFixes(t, dir, send.Analyzer, "./...")
+}
