@@ -68,7 +68,7 @@ func forward(ctx context.Context, in *runtime.ReceivePort[*orders.Cache], out []
 // Announce uses fanOut.
 func Announce(sums []runtime.SendPort[orders.Summary], caches []runtime.SendPort[*orders.Cache], s orders.Summary, c *orders.Cache) {
 	_ = fanOut(sums, s)
-	_ = fanOut(caches, c) // want `cannot send \*orders.Cache to another isolate through fanOut`
+	_ = fanOut(caches, c)        // want `cannot send \*orders.Cache to another isolate through fanOut`
 	_ = announceLater(caches, c) // want `cannot send \*orders.Cache to another isolate through announceLater`
 }
 

@@ -56,7 +56,7 @@ func (s *Service) Place(ctx context.Context, o *orders.Order) error {
 	_ = s.jobs.Send(orders.Job{ID: 1})                             // want `cannot send orders.Job to another isolate: Job.Done is chan struct{} \(a channel\); send a runtime.SendPort instead`
 	_ = s.jobs.Transfer(orders.Job{ID: 2})                         // want `cannot transfer orders.Job to another isolate: Job.Done is chan struct{} \(a channel, which other goroutines may still use\); send a runtime.SendPort instead`
 	_ = s.batches.Transfer(orders.Batch{Totals: map[string]int{}}) // moved, not copied
-	_ = s.events.Send(s.cache) //isolate:ignore the cache is frozen before the service starts
+	_ = s.events.Send(s.cache)                                     //isolate:ignore the cache is frozen before the service starts
 	return nil
 }
 
