@@ -12,15 +12,20 @@ import (
 )
 
 // TestPrintFingerprints prints the fingerprint of every named type of the
-// testdata module, for writing its hand-made generated files. It runs only
-// when ISOLATE_PRINT_FINGERPRINTS is set:
+// testdata module (or of the module in the directory the variable names),
+// for writing hand-made generated files. It runs only when
+// ISOLATE_PRINT_FINGERPRINTS is set:
 //
-//	ISOLATE_PRINT_FINGERPRINTS=1 go test -run PrintFingerprints -v ./analyzer/stale
+//	ISOLATE_PRINT_FINGERPRINTS=1 go test -count=1 -run PrintFingerprints -v ./analyzer/stale
 func TestPrintFingerprints(t *testing.T) {
-	if os.Getenv("ISOLATE_PRINT_FINGERPRINTS") == "" {
-		t.Skip("set ISOLATE_PRINT_FINGERPRINTS=1 to print the testdata fingerprints")
+	env := os.Getenv("ISOLATE_PRINT_FINGERPRINTS")
+	if env == "" {
+		t.Skip("set ISOLATE_PRINT_FINGERPRINTS=1 (or a module directory) to print fingerprints")
 	}
 	dir := filepath.Join("..", "..", "testdata", "analyzer", "stale")
+	if st, err := os.Stat(env); err == nil && st.IsDir() {
+		dir = env
+	}
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir, Env: append(os.Environ(), "GOPROXY=off")}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain makes the test binary double as isolatevet, so that scripts run
+// it as a command, and go vet as a -vettool, without a separate build.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"isolatevet": main})
+}
+
+// TestScripts runs the end-to-end scripts of testdata/script. Each script
+// module requires github.com/go-isolate/isolate and replaces it with this
+// checkout ($ISOLATE_ROOT), so that it can import the real runtime; the go
+// command runs offline on the host's module and build caches.
+func TestScripts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goenv := map[string]string{}
+	for _, name := range []string{"GOMODCACHE", "GOCACHE", "GOROOT"} {
+		out, err := exec.Command("go", "env", name).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", name, err)
+		}
+		goenv[name] = strings.TrimSpace(string(out))
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			vet, err := exec.LookPath("isolatevet") // put on $PATH by TestMain
+			if err != nil {
+				return err
+			}
+			env.Setenv("ISOLATEVET", vet)
+			env.Setenv("ISOLATE_ROOT", root)
+			env.Setenv("GOFLAGS", "-mod=mod")
+			env.Setenv("GOPROXY", "off")
+			env.Setenv("GOTOOLCHAIN", "local")
+			for name, v := range goenv {
+				env.Setenv(name, v)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": exitcode,
+		},
+	})
+}
+
+// exitcode N prog args... runs prog and checks that it exits with status N;
+// its output is then checked with stdout and stderr as after exec.
+func exitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! exitcode")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N prog args...")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = exit.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+func TestMainUsageNamesEveryRule(t *testing.T) {
+	var b strings.Builder
+	usage(&b, "isolatevet")
+	for _, name := range []string{"stale", "directive", "Exit codes", "-sendable"} {
+		if !strings.Contains(b.String(), name) {
+			t.Errorf("usage does not mention %q:\n%s", name, b.String())
+		}
+	}
+}
