@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-isolate/isolate/analyzer/directive"
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
+	"github.com/go-isolate/isolate/analyzer/send"
 	"github.com/go-isolate/isolate/analyzer/stale"
 )
 
@@ -14,6 +15,7 @@ import (
 // (cmd/isolatevet, the golangci-lint plugin) run all of them; each can be
 // switched off by name.
 var Analyzers = []*analysis.Analyzer{
+	send.Analyzer,
 	stale.Analyzer,
 	directive.Analyzer,
 }

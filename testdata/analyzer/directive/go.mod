@@ -1,6 +1,6 @@
 module example.com/directive
 
-go 1.26
+go 1.26.0
 
 require github.com/go-isolate/isolate v0.0.0
 

@@ -1,0 +1,37 @@
+// Package audit streams ledger snapshots to an auditing isolate. Its ignores
+// silence findings of the send rule, or nothing.
+package audit
+
+import (
+	"context"
+	"sync"
+
+	"github.com/go-isolate/isolate/runtime"
+)
+
+// Snapshot is a frozen copy of the books: nobody writes it after it is made.
+type Snapshot struct {
+	Balances map[string]int64
+}
+
+// Log is a write-ahead log guarded by its own lock.
+type Log struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+// Publish hands a frozen snapshot to the auditor without copying it.
+func Publish(to runtime.SendPort[*Snapshot], s *Snapshot) error {
+	return to.Send(s) //isolate:ignore snapshots are never written once published
+}
+
+// PublishTotal sends a plain number, which needs no excuse.
+func PublishTotal(to runtime.SendPort[int64], total int64) error {
+	return to.Send(total) //isolate:ignore habit // want `//isolate:ignore silences nothing on line 30`
+}
+
+// Share gives the log to the auditor, which only reads under the lock.
+func Share(ctx context.Context, to runtime.SendPort[*Log], l *Log) error {
+	//isolate:ignore the auditor takes the log's lock before every read
+	return to.Send(l)
+}
