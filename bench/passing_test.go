@@ -12,7 +12,8 @@ import (
 // The message-passing benchmarks report ns per message delivered (Stream,
 // FanIn) or per round trip (PingPong). Each implementation uses its
 // defaults: isolate's ports and protoactor-go's mailboxes are unbounded;
-// the raw channel has a buffer of chanBuffer.
+// the raw channel has a buffer of chanBuffer. The isolate-bounded rows give
+// the port the channel's capacity, for a like-for-like comparison with it.
 
 const (
 	chanBuffer = 1024
@@ -22,7 +23,8 @@ const (
 func BenchmarkStream(b *testing.B) {
 	b.Run("chan", benchStreamChan)
 	b.Run("protoactor", benchStreamProtoactor)
-	b.Run("isolate", benchStreamIsolate)
+	b.Run("isolate", func(b *testing.B) { benchStreamIsolate(b, 0) })
+	b.Run("isolate-bounded", func(b *testing.B) { benchStreamIsolate(b, chanBuffer) })
 }
 
 func BenchmarkPingPong(b *testing.B) {
@@ -34,7 +36,8 @@ func BenchmarkPingPong(b *testing.B) {
 func BenchmarkFanIn(b *testing.B) {
 	b.Run("chan", benchFanInChan)
 	b.Run("protoactor", benchFanInProtoactor)
-	b.Run("isolate", benchFanInIsolate)
+	b.Run("isolate", func(b *testing.B) { benchFanInIsolate(b, 0) })
+	b.Run("isolate-bounded", func(b *testing.B) { benchFanInIsolate(b, chanBuffer) })
 }
 
 // shares splits n messages among k senders.
@@ -156,16 +159,18 @@ func benchFanInProtoactor(b *testing.B) {
 // --- isolate ports ---
 
 // sink is the message of a receiving isolate: where to announce its port,
-// and how many Ticks to take before it ends.
+// how many Ticks to take before it ends, and its port's capacity (0:
+// unbounded, the default).
 type sink struct {
-	Hello isolate.SendPort[isolate.SendPort[Tick]]
-	N     int
+	Hello    isolate.SendPort[isolate.SendPort[Tick]]
+	N        int
+	Capacity int
 }
 
 // sinkEntry is a receiving isolate: it makes its port, hands out the
 // SendPort, takes N Ticks and ends (its port closes with it).
 func sinkEntry(ctx context.Context, m sink) {
-	in := isolate.NewReceivePort[Tick](ctx)
+	in := isolate.NewReceivePort[Tick](ctx, isolate.WithCapacity(m.Capacity))
 	if err := m.Hello.Send(in.SendPort()); err != nil {
 		panic(err)
 	}
@@ -243,10 +248,10 @@ func waitIsolate(b *testing.B, iso *isolate.Isolate) {
 	}
 }
 
-func benchStreamIsolate(b *testing.B) {
+func benchStreamIsolate(b *testing.B, capacity int) {
 	b.ReportAllocs()
 	iso, to := spawnAnnounced(b, sinkEntry, func(h isolate.SendPort[isolate.SendPort[Tick]]) sink {
-		return sink{Hello: h, N: b.N}
+		return sink{Hello: h, N: b.N, Capacity: capacity}
 	})
 	b.ResetTimer()
 	for i := range b.N {
@@ -279,11 +284,11 @@ func benchPingPongIsolate(b *testing.B) {
 	b.StopTimer()
 }
 
-func benchFanInIsolate(b *testing.B) {
+func benchFanInIsolate(b *testing.B, capacity int) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	iso, to := spawnAnnounced(b, sinkEntry, func(h isolate.SendPort[isolate.SendPort[Tick]]) sink {
-		return sink{Hello: h, N: b.N}
+		return sink{Hello: h, N: b.N, Capacity: capacity}
 	})
 	b.ResetTimer()
 	senders := make([]*isolate.Isolate, 0, fanIn)

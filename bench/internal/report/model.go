@@ -1,0 +1,302 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Row is one implementation in a group.
+type Row struct {
+	Bench   string // benchmark name under the group's prefix, e.g. "isolate"
+	Label   string // what the table shows
+	Short   string // what the chart shows, when shorter than Label
+	Isolate bool   // one of isolate's own
+	// Pending says what has to land before this row can be measured; the
+	// row shows as pending while it has no results.
+	Pending string
+}
+
+// ShortLabel is the chart's label.
+func (r Row) ShortLabel() string {
+	if r.Short != "" {
+		return r.Short
+	}
+	return r.Label
+}
+
+// Group is one comparison: one benchmark and its implementations.
+type Group struct {
+	Prefix string // benchmark name prefix, e.g. "Copy/Order"
+	Title  string
+	Op     string // what one op is
+	Base   string // Bench of the row the ratios are against
+	// Verdicts, for copy groups: the message name the copier verdicts
+	// are filed under.
+	Verdicts string
+	Rows     []Row
+}
+
+// Groups is what the report shows, in order. Only the layout is written
+// here; every number comes from the results.
+var Groups = []Group{
+	{
+		Prefix: "Copy/Order", Verdicts: "Order", Base: "isolate",
+		Title: "Deep copy, realistic message",
+		Op:    "one deep copy of an Order: 12 line items (slice of structs), a map of 12 *Product, tags, attributes, a time.Time, strings",
+		Rows:  copyRows,
+	},
+	{
+		Prefix: "Copy/Basket", Verdicts: "Basket", Base: "isolate",
+		Title: "Deep copy, cyclic message",
+		Op:    "one deep copy of a Basket whose 12 items point back to it, whose shopper lists it, and whose items share products: identity and cycles must be kept",
+		Rows:  copyRows,
+	},
+	{
+		Prefix: "Copy/Ledger", Verdicts: "Ledger", Base: "isolate",
+		Title: "Deep copy, unexported fields",
+		Op:    "one deep copy of a Ledger whose fields (a string, a []int64, a map) are all unexported",
+		Rows:  copyRows,
+	},
+	{
+		Prefix: "Stream", Base: "isolate",
+		Title: "Message passing, 1→1 stream",
+		Op:    "one 16-byte message delivered; one sender, one receiver, sends never wait for the receiver (but the channel's, when its buffer of 1024 is full)",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: SendPort.Send to an isolate's ReceivePort (unbounded, the default)", Short: "isolate: port, unbounded", Isolate: true},
+			{Bench: "isolate-bounded", Label: "isolate: the same port made WithCapacity(1024)", Short: "isolate: port, capacity 1024", Isolate: true},
+			{Bench: "chan", Label: "raw channel (buffer 1024), goroutine receiver", Short: "raw channel, buffer 1024"},
+			{Bench: "protoactor", Label: "protoactor-go: Root.Send to an actor", Short: "protoactor-go Root.Send"},
+		},
+	},
+	{
+		Prefix: "PingPong", Base: "isolate",
+		Title: "Message passing, ping-pong",
+		Op:    "one round trip of a 16-byte message between two parties",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: two ports, echo isolate", Short: "isolate: ports, echo isolate", Isolate: true},
+			{Bench: "chan", Label: "raw channels, echo goroutine"},
+			{Bench: "protoactor", Label: "protoactor-go: two actors, Request/Respond", Short: "protoactor-go: two actors"},
+		},
+	},
+	{
+		Prefix: "FanIn", Base: "isolate",
+		Title: "Message passing, N→1 (4 senders)",
+		Op:    "one 16-byte message delivered; 4 concurrent senders, one receiver",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: 4 sender isolates, one ReceivePort (unbounded, the default)", Short: "isolate: 4 isolates → port", Isolate: true},
+			{Bench: "isolate-bounded", Label: "isolate: the same port made WithCapacity(1024)", Short: "isolate: same, capacity 1024", Isolate: true},
+			{Bench: "chan", Label: "raw channel (buffer 1024), 4 goroutines", Short: "raw channel, 4 goroutines"},
+			{Bench: "protoactor", Label: "protoactor-go: 4 goroutines Root.Send to one actor", Short: "protoactor-go, 4 goroutines"},
+		},
+	},
+	{
+		Prefix: "Request", Base: "isolate",
+		Title: "Request/response",
+		Op:    "one call (a Quote in, a Price out) to a service on its own goroutine, waiting for the answer",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: generated //isolate:port call", Short: "isolate: //isolate:port call", Isolate: true,
+				Pending: "the //isolate:port generator"},
+			{Bench: "chan", Label: "goroutine + channel service, reply channel per call", Short: "goroutine + channels"},
+			{Bench: "protoactor", Label: "protoactor-go: RequestFuture(...).Result()", Short: "protoactor-go RequestFuture"},
+		},
+	},
+	{
+		Prefix: "Spawn", Base: "isolate",
+		Title: "Spawn",
+		Op:    "start a unit of execution that does nothing, and wait until it has ended",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: Spawn, entry returns, Wait", Isolate: true},
+			{Bench: "isolate-run", Label: "isolate: Run (spawn, result back)", Isolate: true},
+			{Bench: "go", Label: "go statement + WaitGroup"},
+			{Bench: "protoactor", Label: "protoactor-go: Root.Spawn + StopFuture().Wait()", Short: "protoactor-go Spawn + Stop"},
+		},
+	},
+}
+
+var copyRows = []Row{
+	{Bench: "isolate", Label: "isolate: generated DeepCopy", Isolate: true},
+	{Bench: "handwritten", Label: "hand-written copy"},
+	{Bench: "goclone", Label: "huandu/go-clone Clone"},
+	{Bench: "goclone-slowly", Label: "huandu/go-clone Slowly"},
+	{Bench: "brunoga", Label: "brunoga/deep Copy"},
+	{Bench: "mohae", Label: "mohae/deepcopy Copy"},
+	{Bench: "gob", Label: "encoding/gob round trip"},
+}
+
+// reflectionCopiers are the reflection libraries the copy target is
+// measured against (gob is the serialization baseline, not one of them).
+var reflectionCopiers = []string{"goclone", "goclone-slowly", "brunoga", "mohae"}
+
+// State is what a cell of the table holds.
+type State int
+
+const (
+	Measured State = iota
+	Cannot         // the implementation cannot do this (Reason says why)
+	Pending        // not measurable yet (Reason says what must land)
+	Missing        // no result and no explanation: the run was partial
+)
+
+// Cell is one row's outcome.
+type Cell struct {
+	Row    Row
+	State  State
+	Stat   Stat
+	Reason string
+}
+
+// GroupResult is a group with its cells.
+type GroupResult struct {
+	Group
+	Cells []Cell
+}
+
+// Base returns the cell the ratios are computed against.
+func (g GroupResult) Base() (Cell, bool) {
+	for _, c := range g.Cells {
+		if c.Row.Bench == g.Group.Base {
+			return c, c.State == Measured
+		}
+	}
+	return Cell{}, false
+}
+
+// Cell returns the cell of the row named bench.
+func (g GroupResult) Cell(bench string) (Cell, bool) {
+	for _, c := range g.Cells {
+		if c.Row.Bench == bench {
+			return c, c.State == Measured
+		}
+	}
+	return Cell{}, false
+}
+
+// Build pairs the layout with the results.
+func Build(raw *Raw, verdicts Verdicts) []GroupResult {
+	var out []GroupResult
+	for _, g := range Groups {
+		gr := GroupResult{Group: g}
+		for _, r := range g.Rows {
+			c := Cell{Row: r}
+			samples := raw.Samples[g.Prefix+"/"+r.Bench]
+			v := verdicts[g.Verdicts+"/"+r.Bench]
+			switch {
+			case len(samples) > 0:
+				c.State, c.Stat = Measured, Summarize(samples)
+			case strings.HasPrefix(v, "cannot: "):
+				c.State, c.Reason = Cannot, strings.TrimPrefix(v, "cannot: ")
+			case r.Pending != "" || v == "pending":
+				c.State, c.Reason = Pending, r.Pending
+			default:
+				c.State = Missing
+			}
+			gr.Cells = append(gr.Cells, c)
+		}
+		out = append(out, gr)
+	}
+	return out
+}
+
+// find returns the group with prefix.
+func find(groups []GroupResult, prefix string) (GroupResult, bool) {
+	for _, g := range groups {
+		if g.Prefix == prefix {
+			return g, true
+		}
+	}
+	return GroupResult{}, false
+}
+
+// Target is a claim the project makes, checked against the run.
+type Target struct {
+	Claim   string
+	Want    float64 // the claimed factor
+	Got     float64 // the measured factor (valid when State == Measured)
+	State   State
+	Against string // what isolate was compared with
+	Notes   []string
+}
+
+// Met tells whether the measured factor reaches the claim.
+func (t Target) Met() bool { return t.State == Measured && t.Got >= t.Want }
+
+// Targets computes the project's claimed ratios from the results.
+func Targets(groups []GroupResult) []Target {
+	var ts []Target
+
+	// Generated copy vs the fastest reflection library, realistic message.
+	t := Target{Claim: "generated copy ≥ 10× faster than the fastest reflection library on the realistic message", Want: 10, State: Missing}
+	if g, ok := find(groups, "Copy/Order"); ok {
+		iso, isoOK := g.Base()
+		var fastest Cell
+		for _, name := range reflectionCopiers {
+			if c, ok := g.Cell(name); ok && (fastest.Row.Bench == "" || c.Stat.Median < fastest.Stat.Median) {
+				fastest = c
+			}
+		}
+		switch {
+		case !isoOK:
+			t.State = Pending
+		case fastest.Row.Bench == "":
+			t.State = Missing
+		default:
+			t.State, t.Got, t.Against = Measured, fastest.Stat.Median/iso.Stat.Median, fastest.Row.Label
+			if hand, ok := g.Cell("handwritten"); ok {
+				t.Notes = append(t.Notes, fmt.Sprintf(
+					"The hand-written copy is %s faster than %s; isolate's generated copy takes %s of the hand-written copy's time. Allocations per copy: isolate %s, hand-written %s, %s %s.",
+					times(fastest.Stat.Median/hand.Stat.Median), fastest.Row.Label,
+					times(iso.Stat.Median/hand.Stat.Median),
+					num(iso.Stat.AllocsPerOp), num(hand.Stat.AllocsPerOp), fastest.Row.Label, num(fastest.Stat.AllocsPerOp)))
+			}
+		}
+	}
+	ts = append(ts, t)
+
+	// Ports vs protoactor-go, throughput.
+	for _, p := range []struct{ prefix, claim string }{
+		{"Stream", "ports ≥ 2× protoactor-go throughput, 1→1"},
+		{"FanIn", "ports ≥ 2× protoactor-go throughput, N→1"},
+	} {
+		t := Target{Claim: p.claim, Want: 2}
+		ratio(groups, p.prefix, "protoactor", &t)
+		if g, ok := find(groups, p.prefix); ok && t.State == Measured {
+			if ch, ok := g.Cell("chan"); ok {
+				iso, _ := g.Base()
+				t.Notes = append(t.Notes, fmt.Sprintf("A raw channel delivers a message in %s, isolate in %s (%s of the channel's time), protoactor-go in %s.",
+					Duration(ch.Stat.Median), Duration(iso.Stat.Median), times(iso.Stat.Median/ch.Stat.Median),
+					Duration(mustCell(g, "protoactor").Stat.Median)))
+			}
+		}
+		ts = append(ts, t)
+	}
+
+	// Port request/response vs RequestFuture.
+	t = Target{Claim: "port request/response ≥ 3× faster than protoactor-go's RequestFuture", Want: 3}
+	ratio(groups, "Request", "protoactor", &t)
+	ts = append(ts, t)
+	return ts
+}
+
+func mustCell(g GroupResult, bench string) Cell {
+	c, _ := g.Cell(bench)
+	return c
+}
+
+// ratio fills t with other's time over isolate's in group prefix.
+func ratio(groups []GroupResult, prefix, other string, t *Target) {
+	g, ok := find(groups, prefix)
+	if !ok {
+		t.State = Missing
+		return
+	}
+	iso, isoOK := g.Base()
+	o, oOK := g.Cell(other)
+	switch {
+	case !isoOK && iso.State == Pending:
+		t.State = Pending
+	case !isoOK || !oOK:
+		t.State = Missing
+	default:
+		t.State, t.Got, t.Against = Measured, o.Stat.Median/iso.Stat.Median, o.Row.Label
+	}
+}
