@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/go-isolate/isolate/bench/service"
 )
 
 // Tick is the message of the message-passing benchmarks: small and
@@ -87,29 +89,12 @@ func (p *pinger) Receive(ctx actor.Context) {
 	}
 }
 
-// Quote and Price are the request and response of the request/response
-// benchmarks: small and sendable, the same for every implementation.
-type Quote struct {
-	SKU      string
-	Quantity int
-}
-
-// Price answers a Quote.
-type Price struct {
-	Cents int64
-}
-
-// price is the service's work: trivial, so the call is what is measured.
-func price(q Quote) Price {
-	return Price{Cents: int64(q.Quantity)*499 + int64(len(q.SKU))}
-}
-
 // pricer is the protoactor-go service.
 type pricer struct{}
 
 func (pricer) Receive(ctx actor.Context) {
-	if q, ok := ctx.Message().(Quote); ok {
-		ctx.Respond(price(q))
+	if q, ok := ctx.Message().(service.Quote); ok {
+		ctx.Respond(service.PriceOf(q))
 	}
 }
 

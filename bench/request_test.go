@@ -3,6 +3,8 @@ package bench
 import (
 	"testing"
 	"time"
+
+	"github.com/go-isolate/isolate/bench/service"
 )
 
 // BenchmarkRequest measures one call to a service that runs on its own
@@ -17,8 +19,8 @@ func BenchmarkRequest(b *testing.B) {
 // quoteCall is a request to the raw service: the reply channel is made per
 // call, as a service that any number of callers share needs.
 type quoteCall struct {
-	q     Quote
-	reply chan Price
+	q     service.Quote
+	reply chan service.Price
 }
 
 func benchRequestChan(b *testing.B) {
@@ -28,13 +30,13 @@ func benchRequestChan(b *testing.B) {
 	go func() {
 		defer close(stopped)
 		for c := range calls {
-			c.reply <- price(c.q)
+			c.reply <- service.PriceOf(c.q)
 		}
 	}()
-	q := Quote{SKU: "SKU-01007", Quantity: 3}
-	want := price(q)
+	q := service.Quote{SKU: "SKU-01007", Quantity: 3}
+	want := service.PriceOf(q)
 	for b.Loop() {
-		reply := make(chan Price, 1)
+		reply := make(chan service.Price, 1)
 		calls <- quoteCall{q, reply}
 		if p := <-reply; p != want {
 			b.Fatalf("got %v, want %v", p, want)
@@ -48,14 +50,14 @@ func benchRequestProtoactor(b *testing.B) {
 	b.ReportAllocs()
 	sys := newActorSystem(b)
 	pid := spawnActor(b, sys, pricer{})
-	q := Quote{SKU: "SKU-01007", Quantity: 3}
-	want := price(q)
+	q := service.Quote{SKU: "SKU-01007", Quantity: 3}
+	want := service.PriceOf(q)
 	for b.Loop() {
 		r, err := sys.Root.RequestFuture(pid, q, 5*time.Second).Result()
 		if err != nil {
 			b.Fatal(err)
 		}
-		if p := r.(Price); p != want {
+		if p := r.(service.Price); p != want {
 			b.Fatalf("got %v, want %v", p, want)
 		}
 	}
