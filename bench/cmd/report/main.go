@@ -5,7 +5,7 @@
 //
 // Run it from the bench directory:
 //
-//	go run ./cmd/report            # measure and render (about 6–8 minutes on 2 cores)
+//	go run ./cmd/report            # measure and render (about 6 minutes on 2 cores)
 //	go run ./cmd/report -render    # render again from the last results
 package main
 
@@ -25,7 +25,7 @@ func main() {
 	var (
 		render    = flag.Bool("render", false, "only render RESULTS.md and results.svg from the last results")
 		bench     = flag.String("bench", ".", "which benchmarks to run (a -bench regexp)")
-		count     = flag.Int("count", 6, "samples per benchmark, each from a full round of the suite")
+		count     = flag.Int("count", 8, "samples per benchmark, each from a full round of the suite")
 		benchtime = flag.String("benchtime", "400ms", "-benchtime of each sample")
 		warmup    = flag.String("warmup", "100ms", "-benchtime of the discarded warm-up round")
 	)

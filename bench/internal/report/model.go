@@ -266,6 +266,11 @@ func Targets(groups []GroupResult) []Target {
 					Duration(ch.Stat.Median), Duration(iso.Stat.Median), times(iso.Stat.Median/ch.Stat.Median),
 					Duration(mustCell(g, "protoactor").Stat.Median)))
 			}
+			if bounded, ok := g.Cell("isolate-bounded"); ok {
+				pa := mustCell(g, "protoactor")
+				t.Notes = append(t.Notes, fmt.Sprintf("The same port bounded to the channel's 1024 messages delivers in %s, %s of protoactor-go's throughput, allocating %.0f B/op against %.0f unbounded: an unbounded port grows (and copies) its buffer while the senders outrun the receiver.",
+					Duration(bounded.Stat.Median), times(pa.Stat.Median/bounded.Stat.Median), bounded.Stat.BytesPerOp, mustCell(g, "isolate").Stat.BytesPerOp))
+			}
 		}
 		ts = append(ts, t)
 	}
