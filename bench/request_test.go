@@ -11,19 +11,22 @@ import (
 // goroutine (actor, isolate) and answers a Quote with a Price: the caller
 // waits for each answer before the next call.
 func BenchmarkRequest(b *testing.B) {
-	b.Run("chan", benchRequestChan)
+	b.Run("chan", func(b *testing.B) { benchRequestChan(b, false) })
+	b.Run("chan-reuse", func(b *testing.B) { benchRequestChan(b, true) })
 	b.Run("protoactor", benchRequestProtoactor)
 	benchRequestIsolate(b)
 }
 
-// quoteCall is a request to the raw service: the reply channel is made per
-// call, as a service that any number of callers share needs.
+// quoteCall is a request to the raw service. The reply channel is made per
+// call, as a service that any number of callers share needs, or (reuse)
+// made once by the caller and reused for each of its calls, as a pooled
+// request does.
 type quoteCall struct {
 	q     service.Quote
 	reply chan service.Price
 }
 
-func benchRequestChan(b *testing.B) {
+func benchRequestChan(b *testing.B, reuse bool) {
 	b.ReportAllocs()
 	calls := make(chan quoteCall)
 	stopped := make(chan struct{})
@@ -35,8 +38,11 @@ func benchRequestChan(b *testing.B) {
 	}()
 	q := service.Quote{SKU: "SKU-01007", Quantity: 3}
 	want := service.PriceOf(q)
+	reply := make(chan service.Price, 1)
 	for b.Loop() {
-		reply := make(chan service.Price, 1)
+		if !reuse {
+			reply = make(chan service.Price, 1)
+		}
 		calls <- quoteCall{q, reply}
 		if p := <-reply; p != want {
 			b.Fatalf("got %v, want %v", p, want)

@@ -97,6 +97,7 @@ var Groups = []Group{
 			{Bench: "isolate", Label: "isolate: generated //isolate:port call", Short: "isolate: //isolate:port call", Isolate: true,
 				Pending: "the //isolate:port generator"},
 			{Bench: "chan", Label: "goroutine + channel service, reply channel per call", Short: "goroutine + channels"},
+			{Bench: "chan-reuse", Label: "goroutine + channel service, caller reuses one reply channel", Short: "goroutine + channels, reused"},
 			{Bench: "protoactor", Label: "protoactor-go: RequestFuture(...).Result()", Short: "protoactor-go RequestFuture"},
 		},
 	},
