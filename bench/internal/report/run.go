@@ -35,6 +35,10 @@ const (
 	tmpDir       = "results/tmp" // the test binary; ignored by git
 )
 
+// generatedPackages hold code written by isolategen: what is measured must
+// be what the generator writes today.
+var generatedPackages = []string{"./message"}
+
 // peerModules are the modules whose versions the results record.
 var peerModules = []string{
 	"github.com/asynkron/protoactor-go",
@@ -66,6 +70,10 @@ func Run(ctx context.Context, o Options) error {
 	bin, err := filepath.Abs(filepath.Join(o.Dir, tmpDir, "bench.test"))
 	if err != nil {
 		return err
+	}
+	fmt.Fprintln(o.Log, "checking that the generated code is current")
+	if err := command(ctx, o.Dir, nil, "go", append([]string{"run", "github.com/go-isolate/isolate/cmd/isolategen", "-check"}, generatedPackages...)...).Run(); err != nil {
+		return fmt.Errorf("isolategen -check: %w (run go generate ./... in bench, so that the code measured is what isolategen writes today)", err)
 	}
 	fmt.Fprintln(o.Log, "building the benchmarks")
 	if err := command(ctx, o.Dir, nil, "go", "test", "-c", "-o", bin, ".").Run(); err != nil {
