@@ -357,6 +357,7 @@ type annotated struct {
 // A new kind of output adds its emitter here.
 var emitters = []func(*unit){
 	emitMessages,
+	emitPorts,
 }
 
 func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
