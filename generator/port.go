@@ -567,4 +567,3 @@ func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *port
 		g.Return(jen.Id("fatal"))
 	})
 }
-
