@@ -77,13 +77,17 @@ func WithOnError(p SendPort[*RemoteError]) Option {
 // *Isolate is sendable; its methods are safe for concurrent use and may be
 // called after the isolate has ended.
 type Isolate struct {
-	id          uint64
-	name        string
-	base        isolateContext
-	ctx         context.Context
-	cancel      context.CancelCauseFunc
-	done        chan struct{}
-	flags       atomic.Uint32 // flagKill | flagPing | flagPaused: something for the next receive to do
+	id     uint64
+	name   string
+	parent context.Context // what Spawn was given: the ctx's values and deadline
+	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
+	done   chan struct{}
+	// state holds, in its low bits, flagKill | flagPing | flagPaused:
+	// something for the next receive to do; above them the number of
+	// receives from own ports blocked now. One word, so that a receive can
+	// block without taking mu, and Kill and Ping (under mu) still see
+	// either the receive blocked or their flag seen by it.
+	state       atomic.Uint64
 	startPaused bool
 
 	// stopParent stops the watch on the context given to Spawn;
@@ -103,17 +107,65 @@ type Isolate struct {
 	startCap       Capability
 	unpaused       chan struct{} // closed when the last pause is resumed
 	ports          []ownedPort
-	blocked        int // receives from own ports blocked now
-	pings          []chan struct{}
+	pings          []*ping
 	exitListeners  []SendPort[struct{}]
 	errorListeners []SendPort[*RemoteError]
+
+	// The context's own state; ctxMu guards ctxDone's making and
+	// afterFuncs, and is never held while calling out.
+	ctxMu      sync.Mutex
+	ctxDone    atomic.Value             // chan struct{}, made on first Done
+	ctxEnd     atomic.Pointer[ctxCause] // set once, when the context is cancelled
+	afterFuncs []*afterFunc
 }
 
 const (
-	flagKill uint32 = 1 << iota
+	flagKill uint64 = 1 << iota
 	flagPing
 	flagPaused
+	flagMask = flagKill | flagPing | flagPaused
+
+	blockedOne = 1 << 8 // one blocked receive, in Isolate.state
 )
+
+// enterBlocked counts a receive from an own port as blocked, unless the
+// isolate has an event for it (a flag): then it reports false and counts
+// nothing.
+func (o *Isolate) enterBlocked() bool {
+	for {
+		s := o.state.Load()
+		if s&flagMask != 0 {
+			return false
+		}
+		if o.state.CompareAndSwap(s, s+blockedOne) {
+			return true
+		}
+	}
+}
+
+// leaveBlocked undoes enterBlocked, or the count a receive made under mu.
+func (o *Isolate) leaveBlocked() { o.state.Add(^uint64(blockedOne - 1)) }
+
+// setFlagUnlessBlocked sets flag for the next receive and reports true,
+// unless a receive is blocked now: then it reports false. Called under mu.
+func (o *Isolate) setFlagUnlessBlocked(flag uint64) bool {
+	for {
+		s := o.state.Load()
+		if s >= blockedOne {
+			return false
+		}
+		if o.state.CompareAndSwap(s, s|flag) {
+			return true
+		}
+	}
+}
+
+// ping is one waiting Ping; ok is set, under mu, before c closes when the
+// isolate answered rather than ended.
+type ping struct {
+	c  chan struct{}
+	ok bool
+}
 
 // ownedPort is what an isolate needs of the ports it owns, whatever their
 // message type.
@@ -126,26 +178,130 @@ type ownedPort interface {
 
 var isolateIDs atomic.Uint64
 
-// isolateContext is the base of an isolate's context: the values and
-// deadline of the context given to Spawn, without its cancellation (that
-// arrives as a Kill, so that it closes the isolate's ports too), plus the
-// isolate itself for Current.
-type isolateContext struct {
-	parent context.Context
-	iso    *Isolate
-}
+// isolateContext is the Isolate seen as its own context, the one its entry
+// runs with: the values and deadline of the context given to Spawn, without
+// its cancellation (that arrives as a Kill, so that it closes the isolate's
+// ports too), plus the isolate itself for Current. It is cancelled when the
+// isolate is killed or ends. Being the Isolate, it costs a spawn nothing:
+// no cancelCtx, no cancel func, a done channel only when Done is called.
+type isolateContext Isolate
 
 type isolateKey struct{}
 
+// ctxCause is why an isolate's context ended, as context.Cause reports it:
+// ctx is a cancelled context.WithCancelCause whose cause that is. Value
+// answers from it first once the context has ended, so that context.Cause
+// (which looks for the nearest cancelCtx by Value) finds it rather than
+// one of the parent's.
+type ctxCause struct{ ctx context.Context }
+
+var (
+	causeCanceled = newCtxCause(nil)
+	causeKilled   = newCtxCause(ErrKilled)
+)
+
+func newCtxCause(cause error) *ctxCause {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(cause)
+	return &ctxCause{ctx}
+}
+
 func (c *isolateContext) Deadline() (time.Time, bool) { return c.parent.Deadline() }
-func (c *isolateContext) Done() <-chan struct{}       { return nil }
-func (c *isolateContext) Err() error                  { return nil }
-func (c *isolateContext) String() string              { return "isolate " + c.iso.Name() }
+
+func (c *isolateContext) Done() <-chan struct{} {
+	if d, ok := c.ctxDone.Load().(chan struct{}); ok {
+		return d
+	}
+	c.ctxMu.Lock()
+	defer c.ctxMu.Unlock()
+	if d, ok := c.ctxDone.Load().(chan struct{}); ok {
+		return d
+	}
+	d := make(chan struct{})
+	c.ctxDone.Store(d)
+	return d
+}
+
+func (c *isolateContext) Err() error {
+	if c.ctxEnd.Load() != nil {
+		return context.Canceled
+	}
+	return nil
+}
+
 func (c *isolateContext) Value(key any) any {
 	if key == (isolateKey{}) {
-		return c.iso
+		return (*Isolate)(c)
+	}
+	if e := c.ctxEnd.Load(); e != nil {
+		if v := e.ctx.Value(key); v != nil {
+			return v
+		}
 	}
 	return c.parent.Value(key)
+}
+
+func (c *isolateContext) String() string { return "isolate " + (*Isolate)(c).Name() }
+
+// afterFunc is one function registered by AfterFunc.
+type afterFunc struct{ f func() }
+
+// AfterFunc arranges to call f once the context is cancelled, and returns a
+// func that stops that (reporting whether it did). The context package uses
+// it for contexts derived from this one (context.WithCancel(ctx) and the
+// like), which then need no goroutine to watch Done. f runs on the goroutine
+// that cancels, as a cancelCtx cancels its children; if the context has
+// already ended, f runs in a goroutine of its own, as context.AfterFunc
+// would.
+func (c *isolateContext) AfterFunc(f func()) (stop func() bool) {
+	a := &afterFunc{f}
+	c.ctxMu.Lock()
+	if c.ctxEnd.Load() != nil {
+		c.ctxMu.Unlock()
+		go f()
+		return func() bool { return false }
+	}
+	c.afterFuncs = append(c.afterFuncs, a)
+	c.ctxMu.Unlock()
+	return func() bool {
+		c.ctxMu.Lock()
+		defer c.ctxMu.Unlock()
+		i := slices.Index(c.afterFuncs, a)
+		if i < 0 {
+			return false
+		}
+		c.afterFuncs = slices.Delete(c.afterFuncs, i, i+1)
+		return true
+	}
+}
+
+// cancelContext ends the isolate's context with cause (nil: context.Canceled).
+func (o *Isolate) cancelContext(cause error) {
+	end := causeCanceled
+	switch cause {
+	case nil:
+	case ErrKilled:
+		end = causeKilled
+	default:
+		end = newCtxCause(cause)
+	}
+	o.ctxMu.Lock()
+	if o.ctxEnd.Load() != nil {
+		o.ctxMu.Unlock()
+		return
+	}
+	o.ctxEnd.Store(end)
+	if d, ok := o.ctxDone.Load().(chan struct{}); ok {
+		close(d)
+	} else {
+		o.ctxDone.Store(closedChan)
+	}
+	afters := o.afterFuncs
+	o.afterFuncs = nil
+	o.ctxMu.Unlock()
+	for _, a := range afters {
+		a.f()
+	}
 }
 
 // Current returns the isolate that ctx belongs to: the innermost isolate
@@ -175,11 +331,11 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		o.startCap = Capability{&capToken{}}
 		o.pauses = map[Capability]struct{}{o.startCap: {}}
 		o.unpaused = make(chan struct{})
-		o.flags.Store(flagPaused)
-		o.blocked = 1 // idle until resumed: Ping answers, BeforeNextEvent kills at once
+		// Idle until resumed: Ping answers, BeforeNextEvent kills at once.
+		o.state.Store(flagPaused | blockedOne)
 	}
-	o.base = isolateContext{parent: parent, iso: o}
-	o.ctx, o.cancel = context.WithCancelCause(&o.base)
+	o.parent = parent
+	o.ctx = (*isolateContext)(o)
 	if parent.Done() != nil {
 		o.parentWatchDone = make(chan struct{})
 		o.stopParent = context.AfterFunc(parent, func() {
@@ -382,10 +538,10 @@ func (o *Isolate) start() bool {
 			}
 			o.mu.Lock()
 		}
-		o.blocked--
+		o.leaveBlocked()
 		o.answerPingsLocked()
 	}
-	if o.flags.Load()&flagKill != 0 {
+	if o.state.Load()&flagKill != 0 {
 		o.killLocked(ErrKilled, ErrKilled)
 	}
 	return !o.killed
@@ -402,13 +558,17 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 	}
 	o.killed = true
 	o.portErr = portErr
-	o.flags.And(^flagKill)
+	o.state.And(^flagKill)
 	for _, p := range o.ports {
 		p.setIndex(-1)
 		p.shut(portErr)
 	}
 	o.ports = nil
-	o.cancel(outcome)
+	for _, c := range o.pings {
+		close(c.c) // not ok: Ping reports ErrClosed
+	}
+	o.pings = nil
+	o.cancelContext(outcome)
 }
 
 // end runs on the isolate's goroutine after its entry: it closes the ports,
@@ -456,10 +616,11 @@ func (o *Isolate) removePortLocked(p ownedPort) {
 
 func (o *Isolate) answerPingsLocked() {
 	for _, c := range o.pings {
-		close(c)
+		c.ok = true
+		close(c.c)
 	}
 	o.pings = nil
-	o.flags.And(^flagPing)
+	o.state.And(^flagPing)
 }
 
 // Name returns the isolate's name (WithName, or "isolate-N").
@@ -483,11 +644,9 @@ func (o *Isolate) Kill(p Priority) {
 	if o.killed {
 		return
 	}
-	if p == Immediate || o.blocked > 0 {
+	if p == Immediate || !o.setFlagUnlessBlocked(flagKill) {
 		o.killLocked(ErrKilled, ErrKilled)
-		return
 	}
-	o.flags.Or(flagKill)
 }
 
 // Pause holds delivery of messages to the isolate's ports until the returned
@@ -508,7 +667,7 @@ func (o *Isolate) Pause() Capability {
 			o.pauses = make(map[Capability]struct{})
 		}
 		o.unpaused = make(chan struct{})
-		o.flags.Or(flagPaused)
+		o.state.Or(flagPaused)
 		for _, p := range o.ports {
 			p.barrier()
 		}
@@ -528,7 +687,7 @@ func (o *Isolate) Resume(c Capability) {
 	}
 	delete(o.pauses, c)
 	if len(o.pauses) == 0 {
-		o.flags.And(^flagPaused)
+		o.state.And(^flagPaused)
 		close(o.unpaused)
 		o.unpaused = nil
 	}
@@ -551,27 +710,31 @@ func (o *Isolate) Ping(ctx context.Context) error {
 		o.mu.Unlock()
 		return ErrClosed
 	}
-	if o.blocked > 0 {
+	if !o.setFlagUnlessBlocked(flagPing) {
 		o.mu.Unlock()
-		return nil
+		return nil // blocked in a receive now
 	}
-	answer := make(chan struct{})
+	answer := &ping{c: make(chan struct{})}
 	o.pings = append(o.pings, answer)
-	o.flags.Or(flagPing)
 	o.mu.Unlock()
 	select {
-	case <-answer:
-		return nil
-	case <-o.done:
-		select {
-		case <-answer:
-			return nil
-		default:
-			return ErrClosed
-		}
+	case <-answer.c:
 	case <-ctx.Done():
-		return ctx.Err()
+		o.mu.Lock()
+		i := slices.Index(o.pings, answer)
+		if i >= 0 {
+			o.pings = slices.Delete(o.pings, i, i+1)
+		}
+		o.mu.Unlock()
+		if i >= 0 {
+			return ctx.Err()
+		}
 	}
+	// answer.c is closed: ok was written before that.
+	if !answer.ok {
+		return ErrClosed
+	}
+	return nil
 }
 
 // AddOnExitListener makes the isolate send struct{}{} on p when it ends,

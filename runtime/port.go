@@ -124,15 +124,7 @@ func (r *ReceivePort[T]) SendPort() SendPort[T] {
 // here (and at once while Receive blocks), and while the isolate is paused
 // Receive waits for it to be resumed.
 func (r *ReceivePort[T]) Receive(ctx context.Context) (T, error) {
-	p := &r.state
-	p.mu.Lock()
-	if p.n > 0 && !p.closed && (p.owner == nil || p.owner.flags.Load() == 0) {
-		v := p.popLocked()
-		p.mu.Unlock()
-		return v, nil
-	}
-	p.mu.Unlock()
-	return p.receiveSlow(ctx)
+	return r.state.receive(ctx)
 }
 
 // All returns an iterator over the messages of the port. Each step is a
@@ -295,8 +287,72 @@ func (p *port[T]) popLocked() T {
 	return v
 }
 
-// receiveSlow is Receive when the port is empty, closed, or its isolate has
-// an event pending (kill, ping, pause). Lock order: owner.mu, then p.mu.
+// receive is Receive. While its isolate has no event pending (no flag set),
+// it takes only the port's lock, also to block: the owner's state word
+// counts it as blocked without the owner's lock (see Isolate.state).
+// Otherwise it is receiveSlow.
+func (p *port[T]) receive(ctx context.Context) (v T, err error) {
+	o := p.owner
+	// The owner's own ctx ends only by a kill, which closes the port first
+	// and wakes its receivers: no need to watch it (a select costs more than
+	// a plain channel receive).
+	ownCtx := o != nil && ctx == o.ctx
+	p.mu.Lock()
+	for {
+		// The flags are read under p.mu: Pause's barrier relies on it.
+		if o != nil && o.state.Load()&flagMask != 0 {
+			break
+		}
+		switch {
+		case p.closed:
+			err = p.closeErr
+			if p.recvWaiters > 0 {
+				signal(p.notify) // wake the next receiver: it must see the close too
+			}
+			p.mu.Unlock()
+			return v, err
+		case p.n > 0:
+			v = p.popLocked()
+			p.mu.Unlock()
+			return v, nil
+		case !ownCtx && ctx.Err() != nil:
+			p.mu.Unlock()
+			return v, ctx.Err()
+		}
+		if p.notify == nil {
+			p.notify = make(chan struct{}, 1)
+		}
+		notify := p.notify
+		p.recvWaiters++
+		p.mu.Unlock()
+		if o != nil && !o.enterBlocked() {
+			// An event arrived since: receiveSlow handles it.
+			p.mu.Lock()
+			p.recvWaiters--
+			break
+		}
+		if ownCtx {
+			<-notify
+		} else {
+			select {
+			case <-notify:
+			case <-ctx.Done():
+			}
+		}
+		// No longer blocked before anything is taken: a Kill or Ping from
+		// now on sets its flag, and the check above sees it.
+		if o != nil {
+			o.leaveBlocked()
+		}
+		p.mu.Lock()
+		p.recvWaiters--
+	}
+	p.mu.Unlock()
+	return p.receiveSlow(ctx)
+}
+
+// receiveSlow is Receive when its isolate has an event pending (kill, ping,
+// pause). Lock order: owner.mu, then p.mu.
 func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	o := p.owner
 	// The owner's own ctx ends only by a kill, which closes the port first
@@ -309,7 +365,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		var unpaused chan struct{}
 		if o != nil {
 			o.mu.Lock()
-			if f := o.flags.Load(); f != 0 {
+			if f := o.state.Load() & flagMask; f != 0 {
 				if f&flagKill != 0 && !o.killed {
 					o.killLocked(ErrKilled, ErrKilled)
 				}
@@ -347,7 +403,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			p.mu.Unlock()
 			if o != nil {
 				if blocked {
-					o.blocked--
+					o.leaveBlocked()
 				}
 				o.mu.Unlock()
 			}
@@ -367,7 +423,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		p.mu.Unlock()
 		if o != nil {
 			if !blocked {
-				o.blocked++
+				o.state.Add(blockedOne)
 				blocked = true
 			}
 			o.mu.Unlock()
