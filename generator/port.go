@@ -76,10 +76,12 @@ func checkPort(u *unit, a annotated) ([]*portMethod, bool) {
 	// Where each method is reported: its own name in the interface, or the
 	// embedded interface that brings it.
 	at := map[string]token.Pos{}
+	sigs := map[string]*ast.FuncType{}
 	for _, field := range it.Methods.List {
 		if len(field.Names) > 0 {
 			for _, n := range field.Names {
 				at[n.Name] = n.Pos()
+				sigs[n.Name], _ = field.Type.(*ast.FuncType)
 			}
 			continue
 		}
@@ -90,7 +92,7 @@ func checkPort(u *unit, a annotated) ([]*portMethod, bool) {
 			_, isIface = emb.(*types.Interface)
 		}
 		if !isIface || !emb.(*types.Interface).IsMethodSet() {
-			u.errorAt(field.Type.Pos(), "port %s embeds %s, which is not an interface the generator can see: declare it as an interface of methods, or list its methods in %s", name, exprString(field.Type), name)
+			u.errorAt(field.Type.Pos(), "port %s embeds %s, which is not an interface of methods only: a port is generated from methods; list them in %s", name, exprString(field.Type), name)
 			continue
 		}
 		e := emb.(*types.Interface)
@@ -100,12 +102,8 @@ func checkPort(u *unit, a annotated) ([]*portMethod, bool) {
 			}
 		}
 	}
-	if len(u.errs) > nerrs {
-		return nil, false
-	}
-	if !iface.IsMethodSet() {
+	if len(u.errs) == nerrs && !iface.IsMethodSet() {
 		u.errorAt(a.spec.Name.Pos(), "port interface %s has type constraints: a port is generated from methods only", name)
-		return nil, false
 	}
 	var methods []*portMethod
 	for i := range iface.NumMethods() {
@@ -114,7 +112,7 @@ func checkPort(u *unit, a annotated) ([]*portMethod, bool) {
 		if !ok {
 			pos = a.spec.Name.Pos()
 		}
-		if m := checkPortMethod(u, name, fn, pos); m != nil {
+		if m := checkPortMethod(u, name, fn, pos, sigs[fn.Name()]); m != nil {
 			methods = append(methods, m)
 		}
 	}
@@ -123,8 +121,20 @@ func checkPort(u *unit, a annotated) ([]*portMethod, bool) {
 
 // checkPortMethod judges one method: its parameters and results must cross
 // between isolates by copy (internal/sendable's CanCopy).
-func checkPortMethod(u *unit, port string, fn *types.Func, pos token.Pos) *portMethod {
+func checkPortMethod(u *unit, port string, fn *types.Func, pos token.Pos, decl *ast.FuncType) *portMethod {
 	nerrs := len(u.errs)
+	// A parameter or result is reported at its name, or its type when it
+	// has none; a method brought by an embedded interface at the embedding.
+	var paramAt, resultAt []token.Pos
+	if decl != nil {
+		paramAt, resultAt = fieldPositions(decl.Params), fieldPositions(decl.Results)
+	}
+	where := func(list []token.Pos, i int) token.Pos {
+		if i < len(list) {
+			return list[i]
+		}
+		return pos
+	}
 	sig := fn.Type().(*types.Signature)
 	if !fn.Exported() && fn.Pkg() != u.pkg.Types {
 		u.errorAt(pos, "port method %s.%s is unexported in package %s: the generated port cannot implement it", port, fn.Name(), fn.Pkg().Name())
@@ -143,11 +153,11 @@ func checkPortMethod(u *unit, port string, fn *types.Func, pos token.Pos) *portM
 				m.ctx = true
 				continue
 			}
-			u.errorAt(pos, "port method %s.%s takes a context.Context after its first parameter: a port takes one only first", port, fn.Name())
+			u.errorAt(where(paramAt, i), "port method %s.%s takes a context.Context as parameter %d: a port's context comes first", port, fn.Name(), i+1)
 			continue
 		}
 		if ok, reason := u.checker.CanCopy(t); !ok {
-			u.errorAt(pos, "port method %s.%s cannot take %s across isolates: %s", port, fn.Name(), types.TypeString(t, u.qualifier), explainReason(reason, u.qualifier))
+			u.errorAt(where(paramAt, i), "port method %s.%s cannot take %s across isolates: %s", port, fn.Name(), types.TypeString(t, u.qualifier), explainReason(reason, u.qualifier))
 			continue
 		}
 		m.params = append(m.params, t)
@@ -160,7 +170,7 @@ func checkPortMethod(u *unit, port string, fn *types.Func, pos token.Pos) *portM
 			continue
 		}
 		if ok, reason := u.checker.CanCopy(t); !ok {
-			u.errorAt(pos, "port method %s.%s cannot return %s across isolates: %s", port, fn.Name(), types.TypeString(t, u.qualifier), explainReason(reason, u.qualifier))
+			u.errorAt(where(resultAt, i), "port method %s.%s cannot return %s across isolates: %s", port, fn.Name(), types.TypeString(t, u.qualifier), explainReason(reason, u.qualifier))
 			continue
 		}
 		m.results = append(m.results, t)
@@ -169,6 +179,24 @@ func checkPortMethod(u *unit, port string, fn *types.Func, pos token.Pos) *portM
 		return nil
 	}
 	return m
+}
+
+// fieldPositions returns the position of each parameter of a field list:
+// its name, or its type when it has none.
+func fieldPositions(fields *ast.FieldList) []token.Pos {
+	if fields == nil {
+		return nil
+	}
+	var out []token.Pos
+	for _, f := range fields.List {
+		if len(f.Names) == 0 {
+			out = append(out, f.Type.Pos())
+		}
+		for _, n := range f.Names {
+			out = append(out, n.Pos())
+		}
+	}
+	return out
 }
 
 // explainReason words a sendable.Reason as the analyzer's send rule does.
