@@ -42,7 +42,18 @@ func build(t *testing.T) []GroupResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Build(raw, v)
+	// A layout in which isolate's request/response row has not landed.
+	layout := make([]Group, len(Groups))
+	for i, g := range Groups {
+		g.Rows = append([]Row(nil), g.Rows...)
+		for j := range g.Rows {
+			if g.Prefix == "Request" && g.Rows[j].Bench == "isolate" {
+				g.Rows[j].Pending = "the //isolate:port generator"
+			}
+		}
+		layout[i] = g
+	}
+	return Build(layout, raw, v)
 }
 
 func TestParseAndSummarize(t *testing.T) {
