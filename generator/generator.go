@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -279,7 +280,7 @@ func load(cfg Config) ([]*packages.Package, ErrorList, error) {
 	for _, p := range pkgs {
 		fatal := false
 		for _, e := range p.Errors {
-			if e.Kind == packages.TypeError && missingGenerated(e.Msg) {
+			if (e.Kind == packages.TypeError && missingGenerated(e.Msg)) || (e.Kind == packages.ListError && compiledMissingGenerated(e.Msg)) {
 				continue
 			}
 			fatal = true
@@ -299,6 +300,26 @@ func missingGenerated(msg string) bool {
 		strings.Contains(msg, " undefined (type ") ||
 		strings.Contains(msg, "(missing method ")
 }
+
+// compiledMissingGenerated reports whether a list error is the go
+// command's compiler output for a package (as go list reports for a main
+// package that uses generated names) and every error in it is one that
+// missingGenerated excuses.
+func compiledMissingGenerated(msg string) bool {
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "# ") {
+		return false
+	}
+	for _, l := range lines[1:] {
+		m := compilerError.FindStringSubmatch(l)
+		if m == nil || !missingGenerated(m[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+var compilerError = regexp.MustCompile(`^\S+:\d+:\d+: (.*)$`)
 
 func loadError(cfg Config, p *packages.Package, e packages.Error) Error {
 	msg := e.Msg
