@@ -2,7 +2,11 @@
 
 package message
 
-import "maps"
+import (
+	"maps"
+	"sync"
+	"unsafe"
+)
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
@@ -133,6 +137,7 @@ func (in *Basket) DeepCopyInto(out *Basket) {
 		out.Tags = make([]string, len(in.Tags))
 		copy(out.Tags, in.Tags)
 	}
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -156,27 +161,68 @@ func (in *Basket) Transfer() Basket {
 // isolategenCopyBasket remembers what one copy of a Basket has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyBasket struct {
-	root, rootOut          *Basket
-	seenPtrShopper         map[*Shopper]*Shopper
-	seenSlicePtrBasketItem map[**BasketItem][]*BasketItem
-	seenSlicePtrBasket     map[**Basket][]*Basket
-	seenPtrBasketItem      map[*BasketItem]*BasketItem
-	seenPtrBasket          map[*Basket]*Basket
-	seenPtrProduct         map[*Product]*Product
+	root, rootOut *Basket
+	seen          *isolategenSeenBasket
+}
+
+// isolategenSeenBasket holds the memo tables of one copy of a Basket.
+type isolategenSeenBasket struct {
+	seenPtrShopper         isolategenMemo[*Shopper]
+	seenSlicePtrBasketItem isolategenMemo[[]*BasketItem]
+	seenSlicePtrBasket     isolategenMemo[[]*Basket]
+	seenPtrBasketItem      isolategenMemo[*BasketItem]
+	seenPtrBasket          isolategenMemo[*Basket]
+	seenPtrProduct         isolategenMemo[*Product]
+}
+
+// isolategenPoolBasket keeps emptied isolategenSeenBasket tables for the next copy.
+var isolategenPoolBasket sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyBasket) memo() *isolategenSeenBasket {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyBasket) take() {
+	h.seen, _ = isolategenPoolBasket.Get().(*isolategenSeenBasket)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenBasket)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyBasket) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrShopper.reset()
+	s.seenSlicePtrBasketItem.reset()
+	s.seenSlicePtrBasket.reset()
+	s.seenPtrBasketItem.reset()
+	s.seenPtrBasket.reset()
+	s.seenPtrProduct.reset()
+	isolategenPoolBasket.Put(s)
 }
 
 func (h *isolategenCopyBasket) copyPtrShopper(in *Shopper) *Shopper {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrShopper[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrShopper.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Shopper)
-	if h.seenPtrShopper == nil {
-		h.seenPtrShopper = make(map[*Shopper]*Shopper)
-	}
-	h.seenPtrShopper[in] = out
+	*p = out
 	*out = *in
 	out.Baskets = h.copySlicePtrBasket(in.Baskets)
 	return out
@@ -189,14 +235,12 @@ func (h *isolategenCopyBasket) copySlicePtrBasketItem(in []*BasketItem) []*Baske
 	if len(in) == 0 {
 		return make([]*BasketItem, 0)
 	}
-	if out, ok := h.seenSlicePtrBasketItem[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrBasketItem.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*BasketItem, len(in))
-	if h.seenSlicePtrBasketItem == nil {
-		h.seenSlicePtrBasketItem = make(map[**BasketItem][]*BasketItem)
-	}
-	h.seenSlicePtrBasketItem[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrBasketItem(in[i])
 	}
@@ -210,14 +254,12 @@ func (h *isolategenCopyBasket) copySlicePtrBasket(in []*Basket) []*Basket {
 	if len(in) == 0 {
 		return make([]*Basket, 0)
 	}
-	if out, ok := h.seenSlicePtrBasket[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrBasket.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Basket, len(in))
-	if h.seenSlicePtrBasket == nil {
-		h.seenSlicePtrBasket = make(map[**Basket][]*Basket)
-	}
-	h.seenSlicePtrBasket[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrBasket(in[i])
 	}
@@ -228,14 +270,12 @@ func (h *isolategenCopyBasket) copyPtrBasketItem(in *BasketItem) *BasketItem {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrBasketItem[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrBasketItem.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(BasketItem)
-	if h.seenPtrBasketItem == nil {
-		h.seenPtrBasketItem = make(map[*BasketItem]*BasketItem)
-	}
-	h.seenPtrBasketItem[in] = out
+	*p = out
 	*out = *in
 	out.Basket = h.copyPtrBasket(in.Basket)
 	out.Product = h.copyPtrProduct(in.Product)
@@ -249,14 +289,12 @@ func (h *isolategenCopyBasket) copyPtrBasket(in *Basket) *Basket {
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrBasket[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrBasket.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Basket)
-	if h.seenPtrBasket == nil {
-		h.seenPtrBasket = make(map[*Basket]*Basket)
-	}
-	h.seenPtrBasket[in] = out
+	*p = out
 	*out = *in
 	out.Owner = h.copyPtrShopper(in.Owner)
 	out.Items = h.copySlicePtrBasketItem(in.Items)
@@ -271,14 +309,12 @@ func (h *isolategenCopyBasket) copyPtrProduct(in *Product) *Product {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrProduct[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrProduct.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Product)
-	if h.seenPtrProduct == nil {
-		h.seenPtrProduct = make(map[*Product]*Product)
-	}
-	h.seenPtrProduct[in] = out
+	*p = out
 	*out = *in
 	if in.Tags != nil {
 		out.Tags = make([]string, len(in.Tags))
@@ -298,6 +334,7 @@ func (in *BasketItem) DeepCopyInto(out *BasketItem) {
 	h.root, h.rootOut = in, out
 	out.Basket = h.copyPtrBasket(in.Basket)
 	out.Product = h.copyPtrProduct(in.Product)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -321,27 +358,68 @@ func (in *BasketItem) Transfer() BasketItem {
 // isolategenCopyBasketItem remembers what one copy of a BasketItem has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyBasketItem struct {
-	root, rootOut          *BasketItem
-	seenPtrBasket          map[*Basket]*Basket
-	seenPtrProduct         map[*Product]*Product
-	seenPtrShopper         map[*Shopper]*Shopper
-	seenSlicePtrBasketItem map[**BasketItem][]*BasketItem
-	seenSlicePtrBasket     map[**Basket][]*Basket
-	seenPtrBasketItem      map[*BasketItem]*BasketItem
+	root, rootOut *BasketItem
+	seen          *isolategenSeenBasketItem
+}
+
+// isolategenSeenBasketItem holds the memo tables of one copy of a BasketItem.
+type isolategenSeenBasketItem struct {
+	seenPtrBasket          isolategenMemo[*Basket]
+	seenPtrProduct         isolategenMemo[*Product]
+	seenPtrShopper         isolategenMemo[*Shopper]
+	seenSlicePtrBasketItem isolategenMemo[[]*BasketItem]
+	seenSlicePtrBasket     isolategenMemo[[]*Basket]
+	seenPtrBasketItem      isolategenMemo[*BasketItem]
+}
+
+// isolategenPoolBasketItem keeps emptied isolategenSeenBasketItem tables for the next copy.
+var isolategenPoolBasketItem sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyBasketItem) memo() *isolategenSeenBasketItem {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyBasketItem) take() {
+	h.seen, _ = isolategenPoolBasketItem.Get().(*isolategenSeenBasketItem)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenBasketItem)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyBasketItem) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrBasket.reset()
+	s.seenPtrProduct.reset()
+	s.seenPtrShopper.reset()
+	s.seenSlicePtrBasketItem.reset()
+	s.seenSlicePtrBasket.reset()
+	s.seenPtrBasketItem.reset()
+	isolategenPoolBasketItem.Put(s)
 }
 
 func (h *isolategenCopyBasketItem) copyPtrBasket(in *Basket) *Basket {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrBasket[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrBasket.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Basket)
-	if h.seenPtrBasket == nil {
-		h.seenPtrBasket = make(map[*Basket]*Basket)
-	}
-	h.seenPtrBasket[in] = out
+	*p = out
 	*out = *in
 	out.Owner = h.copyPtrShopper(in.Owner)
 	out.Items = h.copySlicePtrBasketItem(in.Items)
@@ -356,14 +434,12 @@ func (h *isolategenCopyBasketItem) copyPtrProduct(in *Product) *Product {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrProduct[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrProduct.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Product)
-	if h.seenPtrProduct == nil {
-		h.seenPtrProduct = make(map[*Product]*Product)
-	}
-	h.seenPtrProduct[in] = out
+	*p = out
 	*out = *in
 	if in.Tags != nil {
 		out.Tags = make([]string, len(in.Tags))
@@ -376,14 +452,12 @@ func (h *isolategenCopyBasketItem) copyPtrShopper(in *Shopper) *Shopper {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrShopper[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrShopper.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Shopper)
-	if h.seenPtrShopper == nil {
-		h.seenPtrShopper = make(map[*Shopper]*Shopper)
-	}
-	h.seenPtrShopper[in] = out
+	*p = out
 	*out = *in
 	out.Baskets = h.copySlicePtrBasket(in.Baskets)
 	return out
@@ -396,14 +470,12 @@ func (h *isolategenCopyBasketItem) copySlicePtrBasketItem(in []*BasketItem) []*B
 	if len(in) == 0 {
 		return make([]*BasketItem, 0)
 	}
-	if out, ok := h.seenSlicePtrBasketItem[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrBasketItem.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*BasketItem, len(in))
-	if h.seenSlicePtrBasketItem == nil {
-		h.seenSlicePtrBasketItem = make(map[**BasketItem][]*BasketItem)
-	}
-	h.seenSlicePtrBasketItem[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrBasketItem(in[i])
 	}
@@ -417,14 +489,12 @@ func (h *isolategenCopyBasketItem) copySlicePtrBasket(in []*Basket) []*Basket {
 	if len(in) == 0 {
 		return make([]*Basket, 0)
 	}
-	if out, ok := h.seenSlicePtrBasket[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrBasket.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Basket, len(in))
-	if h.seenSlicePtrBasket == nil {
-		h.seenSlicePtrBasket = make(map[**Basket][]*Basket)
-	}
-	h.seenSlicePtrBasket[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrBasket(in[i])
 	}
@@ -438,14 +508,12 @@ func (h *isolategenCopyBasketItem) copyPtrBasketItem(in *BasketItem) *BasketItem
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrBasketItem[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrBasketItem.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(BasketItem)
-	if h.seenPtrBasketItem == nil {
-		h.seenPtrBasketItem = make(map[*BasketItem]*BasketItem)
-	}
-	h.seenPtrBasketItem[in] = out
+	*p = out
 	*out = *in
 	out.Basket = h.copyPtrBasket(in.Basket)
 	out.Product = h.copyPtrProduct(in.Product)
@@ -462,6 +530,7 @@ func (in *Shopper) DeepCopyInto(out *Shopper) {
 	var h isolategenCopyShopper
 	h.root, h.rootOut = in, out
 	out.Baskets = h.copySlicePtrBasket(in.Baskets)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -485,13 +554,56 @@ func (in *Shopper) Transfer() Shopper {
 // isolategenCopyShopper remembers what one copy of a Shopper has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyShopper struct {
-	root, rootOut          *Shopper
-	seenSlicePtrBasket     map[**Basket][]*Basket
-	seenPtrBasket          map[*Basket]*Basket
-	seenPtrShopper         map[*Shopper]*Shopper
-	seenSlicePtrBasketItem map[**BasketItem][]*BasketItem
-	seenPtrBasketItem      map[*BasketItem]*BasketItem
-	seenPtrProduct         map[*Product]*Product
+	root, rootOut *Shopper
+	seen          *isolategenSeenShopper
+}
+
+// isolategenSeenShopper holds the memo tables of one copy of a Shopper.
+type isolategenSeenShopper struct {
+	seenSlicePtrBasket     isolategenMemo[[]*Basket]
+	seenPtrBasket          isolategenMemo[*Basket]
+	seenPtrShopper         isolategenMemo[*Shopper]
+	seenSlicePtrBasketItem isolategenMemo[[]*BasketItem]
+	seenPtrBasketItem      isolategenMemo[*BasketItem]
+	seenPtrProduct         isolategenMemo[*Product]
+}
+
+// isolategenPoolShopper keeps emptied isolategenSeenShopper tables for the next copy.
+var isolategenPoolShopper sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyShopper) memo() *isolategenSeenShopper {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyShopper) take() {
+	h.seen, _ = isolategenPoolShopper.Get().(*isolategenSeenShopper)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenShopper)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyShopper) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenSlicePtrBasket.reset()
+	s.seenPtrBasket.reset()
+	s.seenPtrShopper.reset()
+	s.seenSlicePtrBasketItem.reset()
+	s.seenPtrBasketItem.reset()
+	s.seenPtrProduct.reset()
+	isolategenPoolShopper.Put(s)
 }
 
 func (h *isolategenCopyShopper) copySlicePtrBasket(in []*Basket) []*Basket {
@@ -501,14 +613,12 @@ func (h *isolategenCopyShopper) copySlicePtrBasket(in []*Basket) []*Basket {
 	if len(in) == 0 {
 		return make([]*Basket, 0)
 	}
-	if out, ok := h.seenSlicePtrBasket[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrBasket.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Basket, len(in))
-	if h.seenSlicePtrBasket == nil {
-		h.seenSlicePtrBasket = make(map[**Basket][]*Basket)
-	}
-	h.seenSlicePtrBasket[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrBasket(in[i])
 	}
@@ -519,14 +629,12 @@ func (h *isolategenCopyShopper) copyPtrBasket(in *Basket) *Basket {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrBasket[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrBasket.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Basket)
-	if h.seenPtrBasket == nil {
-		h.seenPtrBasket = make(map[*Basket]*Basket)
-	}
-	h.seenPtrBasket[in] = out
+	*p = out
 	*out = *in
 	out.Owner = h.copyPtrShopper(in.Owner)
 	out.Items = h.copySlicePtrBasketItem(in.Items)
@@ -544,14 +652,12 @@ func (h *isolategenCopyShopper) copyPtrShopper(in *Shopper) *Shopper {
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrShopper[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrShopper.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Shopper)
-	if h.seenPtrShopper == nil {
-		h.seenPtrShopper = make(map[*Shopper]*Shopper)
-	}
-	h.seenPtrShopper[in] = out
+	*p = out
 	*out = *in
 	out.Baskets = h.copySlicePtrBasket(in.Baskets)
 	return out
@@ -564,14 +670,12 @@ func (h *isolategenCopyShopper) copySlicePtrBasketItem(in []*BasketItem) []*Bask
 	if len(in) == 0 {
 		return make([]*BasketItem, 0)
 	}
-	if out, ok := h.seenSlicePtrBasketItem[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrBasketItem.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*BasketItem, len(in))
-	if h.seenSlicePtrBasketItem == nil {
-		h.seenSlicePtrBasketItem = make(map[**BasketItem][]*BasketItem)
-	}
-	h.seenSlicePtrBasketItem[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrBasketItem(in[i])
 	}
@@ -582,14 +686,12 @@ func (h *isolategenCopyShopper) copyPtrBasketItem(in *BasketItem) *BasketItem {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrBasketItem[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrBasketItem.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(BasketItem)
-	if h.seenPtrBasketItem == nil {
-		h.seenPtrBasketItem = make(map[*BasketItem]*BasketItem)
-	}
-	h.seenPtrBasketItem[in] = out
+	*p = out
 	*out = *in
 	out.Basket = h.copyPtrBasket(in.Basket)
 	out.Product = h.copyPtrProduct(in.Product)
@@ -600,14 +702,12 @@ func (h *isolategenCopyShopper) copyPtrProduct(in *Product) *Product {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrProduct[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrProduct.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Product)
-	if h.seenPtrProduct == nil {
-		h.seenPtrProduct = make(map[*Product]*Product)
-	}
-	h.seenPtrProduct[in] = out
+	*p = out
 	*out = *in
 	if in.Tags != nil {
 		out.Tags = make([]string, len(in.Tags))
@@ -646,4 +746,69 @@ func (in *Ledger) Transfer() Ledger {
 	out := *in
 	*in = Ledger{}
 	return out
+}
+
+// isolategenMemo maps the address of a value that a copy has reached to the
+// value's copy: an open-addressing table with linear probing.
+type isolategenMemo[V any] struct {
+	slots []isolategenSlot[V]
+	n     int  // keys held
+	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
+}
+
+type isolategenSlot[V any] struct {
+	key unsafe.Pointer
+	val V
+}
+
+// at returns where the copy of the value at key is kept, and whether key
+// was there already; a new key's copy is for the caller to store, before
+// the next call.
+func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
+	if 2*(m.n+1) > len(m.slots) {
+		m.grow()
+	}
+	mask := len(m.slots) - 1
+	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.key == key {
+			return &s.val, true
+		}
+		if s.key == nil {
+			s.key = key
+			m.n++
+			return &s.val, false
+		}
+	}
+}
+
+// grow doubles the table, keeping it at most half full.
+func (m *isolategenMemo[V]) grow() {
+	old := m.slots
+	if old == nil {
+		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
+		return
+	}
+	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
+	for i := range old {
+		if s := &old[i]; s.key != nil {
+			p, _ := m.at(s.key)
+			*p = s.val
+		}
+	}
+}
+
+// reset empties the table for the next copy. A table much larger than this
+// copy needed is dropped rather than cleared, so that emptying costs what the
+// copy added, not what the largest copy needed.
+func (m *isolategenMemo[V]) reset() {
+	if m.n == 0 {
+		return
+	}
+	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
+		*m = isolategenMemo[V]{}
+		return
+	}
+	clear(m.slots)
+	m.n = 0
 }
