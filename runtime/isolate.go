@@ -63,13 +63,13 @@ func WithErrorsFatal(fatal bool) Option {
 // WithOnExit adds an exit listener before the isolate starts, so that even an
 // isolate that ends at once is seen to end; see Isolate.AddOnExitListener.
 func WithOnExit(p SendPort[struct{}]) Option {
-	return Option{func(o *Isolate) { o.exitListeners = appendNew(o.exitListeners, p) }}
+	return Option{func(o *Isolate) { r := o.more(); r.exitListeners = appendNew(r.exitListeners, p) }}
 }
 
 // WithOnError adds an error listener before the isolate starts; see
 // Isolate.AddErrorListener.
 func WithOnError(p SendPort[*RemoteError]) Option {
-	return Option{func(o *Isolate) { o.errorListeners = appendNew(o.errorListeners, p) }}
+	return Option{func(o *Isolate) { r := o.more(); r.errorListeners = appendNew(r.errorListeners, p) }}
 }
 
 // Isolate is a handle on a running (or ended) isolate: a goroutine that runs
@@ -90,33 +90,50 @@ type Isolate struct {
 	state       atomic.Uint64
 	startPaused bool
 
-	// stopParent stops the watch on the context given to Spawn;
-	// parentWatchDone is closed when a watch that fired has finished.
-	stopParent      func() bool
-	parentWatchDone chan struct{}
-
-	mu             sync.Mutex
-	killed         bool  // ending: ports closed, ctx cancelled, no more events
-	ended          bool  // listeners taken; done is about to close
-	outcomeSet     bool  // outcome is final
-	outcome        error // what Wait returns
-	portErr        error // what Receive on a port closed by the end returns
-	errorsFatal    bool
-	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
-	pauses         map[Capability]struct{}
-	startCap       Capability
-	unpaused       chan struct{} // closed when the last pause is resumed
-	ports          []ownedPort
-	pings          []*ping
-	exitListeners  []SendPort[struct{}]
-	errorListeners []SendPort[*RemoteError]
+	// Guarded by mu (the bools sit together, for the struct's size).
+	killed      bool // ending: ports closed, ctx cancelled, no more events
+	ended       bool // listeners taken; done is about to close
+	outcomeSet  bool // outcome is final
+	errorsFatal bool
+	mu          sync.Mutex
+	outcome     error // what Wait returns
+	portErr     error // what Receive on a port closed by the end returns
+	ports       []ownedPort
+	rare        *isolateRare // made on first need, under mu (or before the start)
 
 	// The context's own state; ctxMu guards ctxDone's making and
 	// afterFuncs, and is never held while calling out.
 	ctxMu      sync.Mutex
 	ctxDone    atomic.Value             // chan struct{}, made on first Done
 	ctxEnd     atomic.Pointer[ctxCause] // set once, when the context is cancelled
-	afterFuncs []*afterFunc
+	afterFuncs map[*afterFunc]struct{}
+}
+
+// isolateRare is the state of an isolate that only some isolates need:
+// pauses, pings, listeners, a watch on a cancellable parent. Kept apart, it
+// costs an idle isolate nothing until used.
+type isolateRare struct {
+	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
+	pauses         map[Capability]struct{}
+	startCap       Capability
+	unpaused       chan struct{} // closed when the last pause is resumed
+	pings          []*ping
+	exitListeners  []SendPort[struct{}]
+	errorListeners []SendPort[*RemoteError]
+
+	// stopParent stops the watch on the context given to Spawn;
+	// parentWatchDone is closed when a watch that fired has finished.
+	stopParent      func() bool
+	parentWatchDone chan struct{}
+}
+
+// more returns o.rare, made if need be; call it under mu, or before the
+// isolate starts.
+func (o *Isolate) more() *isolateRare {
+	if o.rare == nil {
+		o.rare = new(isolateRare)
+	}
+	return o.rare
 }
 
 const (
@@ -261,17 +278,17 @@ func (c *isolateContext) AfterFunc(f func()) (stop func() bool) {
 		go f()
 		return func() bool { return false }
 	}
-	c.afterFuncs = append(c.afterFuncs, a)
+	if c.afterFuncs == nil {
+		c.afterFuncs = make(map[*afterFunc]struct{})
+	}
+	c.afterFuncs[a] = struct{}{}
 	c.ctxMu.Unlock()
 	return func() bool {
 		c.ctxMu.Lock()
 		defer c.ctxMu.Unlock()
-		i := slices.Index(c.afterFuncs, a)
-		if i < 0 {
-			return false
-		}
-		c.afterFuncs = slices.Delete(c.afterFuncs, i, i+1)
-		return true
+		_, ok := c.afterFuncs[a]
+		delete(c.afterFuncs, a)
+		return ok
 	}
 }
 
@@ -299,7 +316,7 @@ func (o *Isolate) cancelContext(cause error) {
 	afters := o.afterFuncs
 	o.afterFuncs = nil
 	o.ctxMu.Unlock()
-	for _, a := range afters {
+	for a := range afters {
 		a.f()
 	}
 }
@@ -328,19 +345,21 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 	}
 	o.startPaused = o.startPaused && mayPause
 	if o.startPaused {
-		o.startCap = Capability{&capToken{}}
-		o.pauses = map[Capability]struct{}{o.startCap: {}}
-		o.unpaused = make(chan struct{})
+		r := o.more()
+		r.startCap = Capability{&capToken{}}
+		r.pauses = map[Capability]struct{}{r.startCap: {}}
+		r.unpaused = make(chan struct{})
 		// Idle until resumed: Ping answers, BeforeNextEvent kills at once.
 		o.state.Store(flagPaused | blockedOne)
 	}
 	o.parent = parent
 	o.ctx = (*isolateContext)(o)
 	if parent.Done() != nil {
-		o.parentWatchDone = make(chan struct{})
-		o.stopParent = context.AfterFunc(parent, func() {
+		r := o.more()
+		r.parentWatchDone = make(chan struct{})
+		r.stopParent = context.AfterFunc(parent, func() {
 			o.Kill(Immediate)
-			close(o.parentWatchDone)
+			close(r.parentWatchDone)
 		})
 	}
 	return nil
@@ -489,13 +508,16 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 	o.mu.Lock()
 	if o.errorsFatal {
 		if !o.killed {
-			o.pendingErr = err
+			o.more().pendingErr = err
 			o.killLocked(err, ErrClosed)
 		}
 		o.mu.Unlock()
 		return err, true
 	}
-	listeners := slices.Clone(o.errorListeners)
+	var listeners []SendPort[*RemoteError]
+	if o.rare != nil {
+		listeners = slices.Clone(o.rare.errorListeners)
+	}
 	o.mu.Unlock()
 	for _, l := range listeners {
 		l.notifyListener(err)
@@ -529,8 +551,8 @@ func (o *Isolate) start() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.startPaused {
-		for len(o.pauses) > 0 && !o.killed {
-			unpaused := o.unpaused
+		for len(o.rare.pauses) > 0 && !o.killed {
+			unpaused := o.rare.unpaused
 			o.mu.Unlock()
 			select {
 			case <-unpaused:
@@ -564,10 +586,12 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 		p.shut(portErr)
 	}
 	o.ports = nil
-	for _, c := range o.pings {
-		close(c.c) // not ok: Ping reports ErrClosed
+	if r := o.rare; r != nil {
+		for _, c := range r.pings {
+			close(c.c) // not ok: Ping reports ErrClosed
+		}
+		r.pings = nil
 	}
-	o.pings = nil
 	o.cancelContext(outcome)
 }
 
@@ -575,20 +599,30 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 // tells the listeners, then closes Done.
 func (o *Isolate) end(rerr *RemoteError) {
 	o.mu.Lock()
-	report := o.pendingErr
+	var report *RemoteError
 	if rerr != nil {
 		report = rerr
 		o.killLocked(rerr, ErrClosed)
 	} else {
 		o.killLocked(nil, ErrClosed)
 	}
-	o.pendingErr = nil
 	o.ended = true
-	exitListeners, errorListeners := o.exitListeners, o.errorListeners
-	o.exitListeners, o.errorListeners = nil, nil
+	var exitListeners []SendPort[struct{}]
+	var errorListeners []SendPort[*RemoteError]
+	var stopParent func() bool
+	r := o.rare
+	if r != nil {
+		if report == nil {
+			report = r.pendingErr
+		}
+		r.pendingErr = nil
+		exitListeners, errorListeners = r.exitListeners, r.errorListeners
+		r.exitListeners, r.errorListeners = nil, nil
+		stopParent = r.stopParent
+	}
 	o.mu.Unlock()
-	if o.stopParent != nil && !o.stopParent() {
-		<-o.parentWatchDone // the watch fired: wait for its Kill to finish
+	if stopParent != nil && !stopParent() {
+		<-r.parentWatchDone // the watch fired: wait for its Kill to finish
 	}
 	if report != nil {
 		for _, l := range errorListeners {
@@ -615,11 +649,13 @@ func (o *Isolate) removePortLocked(p ownedPort) {
 }
 
 func (o *Isolate) answerPingsLocked() {
-	for _, c := range o.pings {
-		c.ok = true
-		close(c.c)
+	if r := o.rare; r != nil {
+		for _, c := range r.pings {
+			c.ok = true
+			close(c.c)
+		}
+		r.pings = nil
 	}
-	o.pings = nil
 	o.state.And(^flagPing)
 }
 
@@ -662,17 +698,18 @@ func (o *Isolate) Pause() Capability {
 	if o.killed {
 		return c
 	}
-	if len(o.pauses) == 0 {
-		if o.pauses == nil {
-			o.pauses = make(map[Capability]struct{})
+	r := o.more()
+	if len(r.pauses) == 0 {
+		if r.pauses == nil {
+			r.pauses = make(map[Capability]struct{})
 		}
-		o.unpaused = make(chan struct{})
+		r.unpaused = make(chan struct{})
 		o.state.Or(flagPaused)
 		for _, p := range o.ports {
 			p.barrier()
 		}
 	}
-	o.pauses[c] = struct{}{}
+	r.pauses[c] = struct{}{}
 	return c
 }
 
@@ -682,21 +719,30 @@ func (o *Isolate) Pause() Capability {
 func (o *Isolate) Resume(c Capability) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if _, ok := o.pauses[c]; !ok {
+	r := o.rare
+	if r == nil {
 		return
 	}
-	delete(o.pauses, c)
-	if len(o.pauses) == 0 {
+	if _, ok := r.pauses[c]; !ok {
+		return
+	}
+	delete(r.pauses, c)
+	if len(r.pauses) == 0 {
 		o.state.And(^flagPaused)
-		close(o.unpaused)
-		o.unpaused = nil
+		close(r.unpaused)
+		r.unpaused = nil
 	}
 }
 
 // PauseCapability returns the capability the isolate was started paused with
 // (WithPaused), to give to Resume; the zero Capability otherwise.
 func (o *Isolate) PauseCapability() Capability {
-	return o.startCap
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.rare == nil {
+		return Capability{}
+	}
+	return o.rare.startCap
 }
 
 // Ping makes a round trip through the isolate's event queue: it returns nil
@@ -715,15 +761,16 @@ func (o *Isolate) Ping(ctx context.Context) error {
 		return nil // blocked in a receive now
 	}
 	answer := &ping{c: make(chan struct{})}
-	o.pings = append(o.pings, answer)
+	r := o.more()
+	r.pings = append(r.pings, answer)
 	o.mu.Unlock()
 	select {
 	case <-answer.c:
 	case <-ctx.Done():
 		o.mu.Lock()
-		i := slices.Index(o.pings, answer)
+		i := slices.Index(r.pings, answer)
 		if i >= 0 {
-			o.pings = slices.Delete(o.pings, i, i+1)
+			r.pings = slices.Delete(r.pings, i, i+1)
 		}
 		o.mu.Unlock()
 		if i >= 0 {
@@ -748,7 +795,8 @@ func (o *Isolate) AddOnExitListener(p SendPort[struct{}]) {
 		p.notifyListener(struct{}{})
 		return
 	}
-	o.exitListeners = appendNew(o.exitListeners, p)
+	r := o.more()
+	r.exitListeners = appendNew(r.exitListeners, p)
 	o.mu.Unlock()
 }
 
@@ -759,7 +807,8 @@ func (o *Isolate) AddOnExitListener(p SendPort[struct{}]) {
 func (o *Isolate) AddErrorListener(p SendPort[*RemoteError]) {
 	o.mu.Lock()
 	if !o.ended {
-		o.errorListeners = appendNew(o.errorListeners, p)
+		r := o.more()
+		r.errorListeners = appendNew(r.errorListeners, p)
 	}
 	o.mu.Unlock()
 }

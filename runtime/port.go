@@ -233,13 +233,19 @@ func (p *port[T]) put(v T, force bool) error {
 		p.sendWaiters--
 	}
 	p.pushLocked(v)
+	var notify chan struct{}
 	if p.recvWaiters > 0 {
-		signal(p.notify)
+		notify = p.notify
 	}
 	if p.sendWaiters > 0 && p.n < p.limit {
 		signal(p.room) // pass the wake-up on to the next blocked sender
 	}
 	p.mu.Unlock()
+	if notify != nil {
+		// After the unlock, so that the receiver it wakes does not find
+		// the lock still held.
+		signal(notify)
+	}
 	return nil
 }
 
@@ -331,12 +337,16 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 			p.recvWaiters--
 			break
 		}
-		if ownCtx {
-			<-notify
+		var ctxDone <-chan struct{}
+		if !ownCtx {
+			ctxDone = ctx.Done()
+		}
+		if ctxDone == nil {
+			<-notify // a plain receive costs less than a select
 		} else {
 			select {
 			case <-notify:
-			case <-ctx.Done():
+			case <-ctxDone:
 			}
 		}
 		// No longer blocked before anything is taken: a Kill or Ping from
@@ -372,8 +382,8 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 				if f&flagPing != 0 {
 					o.answerPingsLocked()
 				}
-				if f&flagPaused != 0 && len(o.pauses) > 0 {
-					paused, unpaused = true, o.unpaused
+				if f&flagPaused != 0 && o.rare != nil && len(o.rare.pauses) > 0 {
+					paused, unpaused = true, o.rare.unpaused
 				}
 			}
 		}
