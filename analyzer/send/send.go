@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"reflect"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -463,8 +464,9 @@ func (s *state) message(c crossing, reason *sendable.Reason) string {
 // itself reads "map[string]int is shared mutable memory".
 func explain(r *sendable.Reason, q types.Qualifier) string {
 	var s string
-	if t := types.TypeString(r.Type, q); r.Path == t {
-		s = fmt.Sprintf("%s is %s", t, r.Why)
+	_, iface := r.Type.(*types.Interface) // a named interface's own method set
+	if r.Path == types.TypeString(r.Type, q) || iface && !strings.ContainsAny(r.Path, ".[") {
+		s = fmt.Sprintf("%s is %s", r.Path, r.Why)
 	} else {
 		s = r.String()
 	}
@@ -525,7 +527,11 @@ func (s *state) checkPort(spec *ast.TypeSpec, generated bool) {
 	for _, field := range it.Methods.List {
 		if len(field.Names) == 0 {
 			// An embedded interface: its methods are the port's too.
-			iface, ok := info.TypeOf(field.Type).Underlying().(*types.Interface)
+			t := info.TypeOf(field.Type)
+			if t == nil {
+				continue
+			}
+			iface, ok := t.Underlying().(*types.Interface)
 			if !ok {
 				continue
 			}
