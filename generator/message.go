@@ -31,6 +31,7 @@ type messages struct {
 	u      *unit
 	msgs   map[*types.TypeName]*message
 	failed map[string]bool
+	memo   bool // some copy keeps identity: the file needs isolategenMemo
 }
 
 // emitMessages writes DeepCopyInto, DeepCopy and Transfer, and the
@@ -66,6 +67,9 @@ func emitMessages(u *unit) {
 	}
 	for _, m := range list {
 		g.emit(m)
+	}
+	if g.memo {
+		emitMemo(u.file)
 	}
 }
 
@@ -112,13 +116,14 @@ func (g *messages) emit(m *message) {
 	}
 	u.file.Comment(fingerprint.Marker + fingerprint.Of(m.named, m.tree))
 	// The helper variable is declared only if the body turns out to use it.
-	declareHelper, seedRoot := jen.Null(), jen.Null()
+	declareHelper, seedRoot, release := jen.Null(), jen.Null(), jen.Null()
 	u.file.Func().Params(jen.Id("in").Op("*").Add(self.Clone())).Id("DeepCopyInto").Params(jen.Id("out").Op("*").Add(self.Clone())).BlockFunc(func(grp *jen.Group) {
 		grp.Op("*").Id("out").Op("=").Op("*").Id("in")
 		grp.Add(declareHelper)
 		grp.Add(seedRoot)
 		// *out now holds *in; fix what must not be shared.
 		c.fix(grp, m.named.Underlying(), loc{name, m.spec.Name.Pos()})
+		grp.Add(release)
 	})
 	c.drain()
 	if len(u.errs) > nerrs {
@@ -129,6 +134,9 @@ func (g *messages) emit(m *message) {
 		declareHelper.Var().Id("h").Id(c.name).Types(tuse...)
 		if c.seeded {
 			seedRoot.List(jen.Id("h").Dot("root"), jen.Id("h").Dot("rootOut")).Op("=").List(jen.Id("in"), jen.Id("out"))
+		}
+		if c.memoised() {
+			release.Id("h").Dot("release").Call()
 		}
 	}
 	u.file.Line()
@@ -173,20 +181,87 @@ func (g *messages) emit(m *message) {
 	default:
 		u.file.Commentf("%s holds the recursive helpers of a %s copy.", c.name, name)
 	}
+	seen, pool := "isolategenSeen"+name, "isolategenPool"+name
 	u.file.Type().Id(c.name).Types(tdecl...).StructFunc(func(grp *jen.Group) {
 		if c.seeded {
 			grp.List(jen.Id("root"), jen.Id("rootOut")).Op("*").Add(self.Clone())
 		}
-		for _, h := range c.helpers {
-			if h.seen != "" {
-				grp.Id(h.seen).Map(h.seenKey.Clone()).Add(typeCode(h.t))
-			}
+		if c.memoised() {
+			grp.Id("seen").Op("*").Id(seen).Types(tuse...)
 		}
 	})
+	if c.memoised() {
+		g.memo = true
+		c.emitSeen(seen, pool, tdecl, tuse)
+	}
 	for _, h := range c.helpers {
 		u.file.Line()
 		u.file.Func().Params(jen.Id("h").Op("*").Id(c.name).Types(tuse...)).Id(h.name).Params(jen.Id("in").Add(typeCode(h.t))).Add(typeCode(h.t)).Add(h.body)
 	}
+}
+
+// memoised reports whether some helper of the copy keeps a memo table.
+func (c *copier) memoised() bool {
+	for _, h := range c.helpers {
+		if h.seen != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// emitSeen writes the memo tables of one copy, their pool, and the
+// copier's methods that take them from the pool on first use and give them
+// back emptied. The copier itself stays on the stack, with the root, so
+// that copying does not make the source escape; the tables are reused
+// because growing them anew for each copy costs more than the copy.
+func (c *copier) emitSeen(seen, pool string, tdecl, tuse []jen.Code) {
+	f, name := c.g.u.file, c.m.obj.Name()
+	seenT := func() *jen.Statement { return jen.Id(seen).Types(tuse...) }
+	f.Line()
+	f.Commentf("%s holds the memo tables of one copy of a %s.", seen, name)
+	f.Type().Id(seen).Types(tdecl...).StructFunc(func(grp *jen.Group) {
+		for _, h := range c.helpers {
+			if h.seen != "" {
+				grp.Id(h.seen).Id("isolategenMemo").Types(typeCode(h.t))
+			}
+		}
+	})
+	f.Line()
+	f.Commentf("%s keeps emptied %s tables for the next copy.", pool, seen)
+	f.Var().Id(pool).Qual("sync", "Pool")
+	f.Line()
+	f.Comment("memo returns the copy's memo tables, taking them on first use.")
+	f.Func().Params(jen.Id("h").Op("*").Id(c.name).Types(tuse...)).Id("memo").Params().Op("*").Add(seenT()).Block(
+		jen.If(jen.Id("h").Dot("seen").Op("==").Nil()).Block(
+			jen.Id("h").Dot("take").Call(),
+		),
+		jen.Return(jen.Id("h").Dot("seen")),
+	)
+	f.Line()
+	f.Comment("take takes memo tables from the pool, or makes them. It is kept out of")
+	f.Comment("memo, so that memo is inlined where the helpers use it.")
+	f.Comment("")
+	f.Comment("//go:noinline")
+	f.Func().Params(jen.Id("h").Op("*").Id(c.name).Types(tuse...)).Id("take").Params().Block(
+		jen.List(jen.Id("h").Dot("seen"), jen.Id("_")).Op("=").Id(pool).Dot("Get").Call().Assert(jen.Op("*").Add(seenT())),
+		jen.If(jen.Id("h").Dot("seen").Op("==").Nil()).Block(
+			jen.Id("h").Dot("seen").Op("=").New(seenT()),
+		),
+	)
+	f.Line()
+	f.Comment("release empties the memo tables, if the copy took them, and returns them to")
+	f.Comment("the pool: they hold no pointer to the source or the copy once it is done.")
+	f.Func().Params(jen.Id("h").Op("*").Id(c.name).Types(tuse...)).Id("release").Params().BlockFunc(func(g *jen.Group) {
+		g.Id("s").Op(":=").Id("h").Dot("seen")
+		g.If(jen.Id("s").Op("==").Nil()).Block(jen.Return())
+		for _, h := range c.helpers {
+			if h.seen != "" {
+				g.Id("s").Dot(h.seen).Dot("reset").Call()
+			}
+		}
+		g.Id(pool).Dot("Put").Call(jen.Id("s"))
+	})
 }
 
 // copyMode is how a message type's copy handles values reached twice.
@@ -222,12 +297,11 @@ type copier struct {
 // helper is an unexported method of the copier type that copies one
 // pointer, slice or map type: where cycles are broken and identity tracked.
 type helper struct {
-	name    string
-	t       types.Type
-	seen    string // memo field, "" when not memoised
-	seenKey *jen.Statement
-	at      loc
-	body    *jen.Statement
+	name string
+	t    types.Type
+	seen string // memo table, "" when not memoised
+	at   loc
+	body *jen.Statement
 }
 
 // loc is where a part of the type being copied sits: the path from the root
@@ -738,7 +812,6 @@ func (c *copier) helperBody(h *helper) {
 		e := u.Elem()
 		if memo {
 			h.seen = c.unique("seen" + hint(t))
-			h.seenKey = typeCode(t)
 		}
 		seed := memo && types.Identical(e, c.m.self)
 		if seed {
@@ -750,11 +823,11 @@ func (c *copier) helperBody(h *helper) {
 				g.If(jen.Id("in").Op("==").Id("h").Dot("root")).Block(jen.Return(jen.Id("h").Dot("rootOut")))
 			}
 			if memo {
-				g.If(jen.List(jen.Id("out"), jen.Id("ok")).Op(":=").Id("h").Dot(h.seen).Index(jen.Id("in")), jen.Id("ok")).Block(jen.Return(jen.Id("out")))
+				c.lookup(g, h, jen.Id("in"), jen.Id("ok"), jen.Op("*").Id("p"))
 			}
 			g.Id("out").Op(":=").New(typeCode(e))
 			if memo {
-				c.remember(g, h, jen.Id("in"))
+				g.Op("*").Id("p").Op("=").Id("out")
 			}
 			g.Op("*").Id("out").Op("=").Op("*").Id("in")
 			c.fix(g, e, h.at)
@@ -764,19 +837,20 @@ func (c *copier) helperBody(h *helper) {
 		e := u.Elem()
 		if memo {
 			h.seen = c.unique("seen" + hint(t))
-			h.seenKey = jen.Op("*").Add(typeCode(e))
 		}
 		h.body = jen.BlockFunc(func(g *jen.Group) {
 			g.Add(returnNil)
 			g.If(jen.Len(jen.Id("in")).Op("==").Lit(0)).Block(jen.Return(jen.Make(typeCode(t), jen.Lit(0))))
 			if memo {
-				// Slices that start at the same element share their copy.
-				g.If(jen.List(jen.Id("out"), jen.Id("ok")).Op(":=").Id("h").Dot(h.seen).Index(jen.Op("&").Id("in").Index(jen.Lit(0))), jen.Id("ok").Op("&&").Len(jen.Id("out")).Op(">=").Len(jen.Id("in"))).Block(
-					jen.Return(jen.Id("out").Index(jen.Empty(), jen.Len(jen.Id("in")))))
+				// Slices that start at the same element share their copy;
+				// a longer one replaces a shorter one's.
+				c.lookup(g, h, jen.Op("&").Id("in").Index(jen.Lit(0)),
+					jen.Id("ok").Op("&&").Len(jen.Op("*").Id("p")).Op(">=").Len(jen.Id("in")),
+					jen.Parens(jen.Op("*").Id("p")).Index(jen.Empty(), jen.Len(jen.Id("in"))))
 			}
 			g.Id("out").Op(":=").Make(typeCode(t), jen.Len(jen.Id("in")))
 			if memo {
-				c.remember(g, h, jen.Op("&").Id("in").Index(jen.Lit(0)))
+				g.Op("*").Id("p").Op("=").Id("out")
 			}
 			if c.action(e) == actAssign {
 				g.Copy(jen.Id("out"), jen.Id("in"))
@@ -806,12 +880,12 @@ func (c *copier) helperBody(h *helper) {
 	}
 }
 
-// remember records in the memo that key's copy is out.
-func (c *copier) remember(g *jen.Group, h *helper, key jen.Code) {
-	g.If(jen.Id("h").Dot(h.seen).Op("==").Nil()).Block(
-		jen.Id("h").Dot(h.seen).Op("=").Make(jen.Map(h.seenKey.Clone()).Add(typeCode(h.t))),
-	)
-	g.Id("h").Dot(h.seen).Index(key).Op("=").Id("out")
+// lookup finds key in h's memo table, declaring p, where the copy of key is
+// kept, and ok; when found holds it returns copied, else the caller makes
+// the copy and stores it in *p before it copies anything else.
+func (c *copier) lookup(g *jen.Group, h *helper, key, found, copied jen.Code) {
+	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("at").Call(jen.Qual("unsafe", "Pointer").Call(key))
+	g.If(found).Block(jen.Return(copied))
 }
 
 // hint is a short name for a type, for helper names.
@@ -843,4 +917,101 @@ func upper(s string) string {
 		r[0] = unicode.ToUpper(r[0])
 	}
 	return string(r)
+}
+
+// memoMinSlots is the size of a new memo table; memoMaxSlots is the largest
+// that a pool keeps, so that an idle pool pins little memory.
+const (
+	memoMinSlots = 32
+	memoMaxSlots = 1 << 16
+)
+
+// emitMemo writes isolategenMemo, the memo table of every identity-keeping
+// copy in the package. A copy asks it one question per value it reaches
+// (seen before? if not, here is the copy), so it answers that in one probe
+// of an open-addressing table keyed by address, where a map would hash
+// twice, for the lookup and the insert; and it is emptied for reuse in time
+// proportional to what the copy added, which lets a pool keep it warm.
+// Addresses are stable keys because the collector does not move heap
+// values, and a value whose address is stored here is on the heap.
+func emitMemo(f *jen.File) {
+	memo := func() *jen.Statement { return jen.Id("isolategenMemo").Types(jen.Id("V")) }
+	slots := func() *jen.Statement { return jen.Id("m").Dot("slots") }
+	recv := func() *jen.Statement { return jen.Id("m").Op("*").Add(memo()) }
+	f.Line()
+	f.Comment("isolategenMemo maps the address of a value that a copy has reached to the")
+	f.Comment("value's copy: an open-addressing table with linear probing.")
+	f.Type().Id("isolategenMemo").Types(jen.Id("V").Any()).Struct(
+		jen.Id("slots").Index().Id("isolategenSlot").Types(jen.Id("V")),
+		jen.Id("n").Int().Comment("keys held"),
+		jen.Id("shift").Uint().Comment("64 - log2(len(slots)): hashing keeps the top bits"),
+	)
+	f.Line()
+	f.Type().Id("isolategenSlot").Types(jen.Id("V").Any()).Struct(
+		jen.Id("key").Qual("unsafe", "Pointer"),
+		jen.Id("val").Id("V"),
+	)
+	f.Line()
+	f.Comment("at returns where the copy of the value at key is kept, and whether key")
+	f.Comment("was there already; a new key's copy is for the caller to store, before")
+	f.Comment("the next call.")
+	f.Func().Params(recv()).Id("at").Params(jen.Id("key").Qual("unsafe", "Pointer")).Params(jen.Op("*").Id("V"), jen.Bool()).Block(
+		jen.If(jen.Lit(2).Op("*").Parens(jen.Id("m").Dot("n").Op("+").Lit(1)).Op(">").Len(slots())).Block(
+			jen.Id("m").Dot("grow").Call(),
+		),
+		jen.Id("mask").Op(":=").Len(slots()).Op("-").Lit(1),
+		jen.For(
+			jen.Id("i").Op(":=").Int().Call(jen.Uint64().Call(jen.Uintptr().Call(jen.Id("key"))).Op("*").Id("0x9e3779b97f4a7c15").Op(">>").Id("m").Dot("shift")),
+			jen.Empty(),
+			jen.Id("i").Op("=").Parens(jen.Id("i").Op("+").Lit(1)).Op("&").Id("mask"),
+		).Block(
+			jen.Id("s").Op(":=").Op("&").Add(slots()).Index(jen.Id("i")),
+			jen.If(jen.Id("s").Dot("key").Op("==").Id("key")).Block(
+				jen.Return(jen.Op("&").Id("s").Dot("val"), jen.True()),
+			),
+			jen.If(jen.Id("s").Dot("key").Op("==").Nil()).Block(
+				jen.Id("s").Dot("key").Op("=").Id("key"),
+				jen.Id("m").Dot("n").Op("++"),
+				jen.Return(jen.Op("&").Id("s").Dot("val"), jen.False()),
+			),
+		),
+	)
+	f.Line()
+	f.Comment("grow doubles the table, keeping it at most half full.")
+	f.Func().Params(recv()).Id("grow").Params().Block(
+		jen.Id("old").Op(":=").Add(slots()),
+		jen.If(jen.Id("old").Op("==").Nil()).Block(
+			jen.List(slots(), jen.Id("m").Dot("shift")).Op("=").List(jen.Make(jen.Index().Id("isolategenSlot").Types(jen.Id("V")), jen.Lit(memoMinSlots)), jen.Lit(64-bitsLen(memoMinSlots-1))),
+			jen.Return(),
+		),
+		jen.List(slots(), jen.Id("m").Dot("shift"), jen.Id("m").Dot("n")).Op("=").List(jen.Make(jen.Index().Id("isolategenSlot").Types(jen.Id("V")), jen.Lit(2).Op("*").Len(jen.Id("old"))), jen.Id("m").Dot("shift").Op("-").Lit(1), jen.Lit(0)),
+		jen.For(jen.Id("i").Op(":=").Range().Id("old")).Block(
+			jen.If(jen.Id("s").Op(":=").Op("&").Id("old").Index(jen.Id("i")), jen.Id("s").Dot("key").Op("!=").Nil()).Block(
+				jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Id("m").Dot("at").Call(jen.Id("s").Dot("key")),
+				jen.Op("*").Id("p").Op("=").Id("s").Dot("val"),
+			),
+		),
+	)
+	f.Line()
+	f.Comment("reset empties the table for the next copy. A table much larger than this")
+	f.Comment("copy needed is dropped rather than cleared, so that emptying costs what the")
+	f.Comment("copy added, not what the largest copy needed.")
+	f.Func().Params(recv()).Id("reset").Params().Block(
+		jen.If(jen.Id("m").Dot("n").Op("==").Lit(0)).Block(jen.Return()),
+		jen.If(jen.Len(slots()).Op(">").Lit(memoMaxSlots).Op("||").Len(slots()).Op(">").Lit(memoMinSlots).Op("&&").Len(slots()).Op(">").Lit(8).Op("*").Id("m").Dot("n")).Block(
+			jen.Op("*").Id("m").Op("=").Add(memo()).Values(),
+			jen.Return(),
+		),
+		jen.Clear(slots()),
+		jen.Id("m").Dot("n").Op("=").Lit(0),
+	)
+}
+
+// bitsLen is the number of bits needed to write n.
+func bitsLen(n int) int {
+	l := 0
+	for ; n > 0; n >>= 1 {
+		l++
+	}
+	return l
 }

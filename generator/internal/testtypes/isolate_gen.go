@@ -2,7 +2,11 @@
 
 package testtypes
 
-import "time"
+import (
+	"sync"
+	"time"
+	"unsafe"
+)
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
@@ -158,6 +162,7 @@ func (in *Node) DeepCopyInto(out *Node) {
 	out.Kids = h.copySlicePtrNode(in.Kids)
 	out.Peers = h.copyMapPtrNode(in.Peers)
 	out.Meta = h.copyPtrMeta(in.Meta)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -181,10 +186,50 @@ func (in *Node) Transfer() Node {
 // isolategenCopyNode remembers what one copy of a Node has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyNode struct {
-	root, rootOut    *Node
-	seenPtrNode      map[*Node]*Node
-	seenSlicePtrNode map[**Node][]*Node
-	seenPtrMeta      map[*Meta]*Meta
+	root, rootOut *Node
+	seen          *isolategenSeenNode
+}
+
+// isolategenSeenNode holds the memo tables of one copy of a Node.
+type isolategenSeenNode struct {
+	seenPtrNode      isolategenMemo[*Node]
+	seenSlicePtrNode isolategenMemo[[]*Node]
+	seenPtrMeta      isolategenMemo[*Meta]
+}
+
+// isolategenPoolNode keeps emptied isolategenSeenNode tables for the next copy.
+var isolategenPoolNode sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyNode) memo() *isolategenSeenNode {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyNode) take() {
+	h.seen, _ = isolategenPoolNode.Get().(*isolategenSeenNode)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenNode)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyNode) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrNode.reset()
+	s.seenSlicePtrNode.reset()
+	s.seenPtrMeta.reset()
+	isolategenPoolNode.Put(s)
 }
 
 func (h *isolategenCopyNode) copyPtrNode(in *Node) *Node {
@@ -194,14 +239,12 @@ func (h *isolategenCopyNode) copyPtrNode(in *Node) *Node {
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrNode[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Node)
-	if h.seenPtrNode == nil {
-		h.seenPtrNode = make(map[*Node]*Node)
-	}
-	h.seenPtrNode[in] = out
+	*p = out
 	*out = *in
 	out.Parent = h.copyPtrNode(in.Parent)
 	out.Kids = h.copySlicePtrNode(in.Kids)
@@ -217,14 +260,12 @@ func (h *isolategenCopyNode) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	if out, ok := h.seenSlicePtrNode[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Node, len(in))
-	if h.seenSlicePtrNode == nil {
-		h.seenSlicePtrNode = make(map[**Node][]*Node)
-	}
-	h.seenSlicePtrNode[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}
@@ -246,14 +287,12 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrMeta[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Meta)
-	if h.seenPtrMeta == nil {
-		h.seenPtrMeta = make(map[*Meta]*Meta)
-	}
-	h.seenPtrMeta[in] = out
+	*p = out
 	*out = *in
 	if in.Labels != nil {
 		out.Labels = make([]string, len(in.Labels))
@@ -310,6 +349,7 @@ func (in *IdentTree) DeepCopyInto(out *IdentTree) {
 	h.root, h.rootOut = in, out
 	out.Left = h.copyPtrIdentTree(in.Left)
 	out.Right = h.copyPtrIdentTree(in.Right)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -333,8 +373,46 @@ func (in *IdentTree) Transfer() IdentTree {
 // isolategenCopyIdentTree remembers what one copy of a IdentTree has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyIdentTree struct {
-	root, rootOut    *IdentTree
-	seenPtrIdentTree map[*IdentTree]*IdentTree
+	root, rootOut *IdentTree
+	seen          *isolategenSeenIdentTree
+}
+
+// isolategenSeenIdentTree holds the memo tables of one copy of a IdentTree.
+type isolategenSeenIdentTree struct {
+	seenPtrIdentTree isolategenMemo[*IdentTree]
+}
+
+// isolategenPoolIdentTree keeps emptied isolategenSeenIdentTree tables for the next copy.
+var isolategenPoolIdentTree sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyIdentTree) memo() *isolategenSeenIdentTree {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyIdentTree) take() {
+	h.seen, _ = isolategenPoolIdentTree.Get().(*isolategenSeenIdentTree)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenIdentTree)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyIdentTree) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrIdentTree.reset()
+	isolategenPoolIdentTree.Put(s)
 }
 
 func (h *isolategenCopyIdentTree) copyPtrIdentTree(in *IdentTree) *IdentTree {
@@ -344,14 +422,12 @@ func (h *isolategenCopyIdentTree) copyPtrIdentTree(in *IdentTree) *IdentTree {
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrIdentTree[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrIdentTree.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(IdentTree)
-	if h.seenPtrIdentTree == nil {
-		h.seenPtrIdentTree = make(map[*IdentTree]*IdentTree)
-	}
-	h.seenPtrIdentTree[in] = out
+	*p = out
 	*out = *in
 	out.Left = h.copyPtrIdentTree(in.Left)
 	out.Right = h.copyPtrIdentTree(in.Right)
@@ -502,4 +578,69 @@ func (in *Ring) Transfer() Ring {
 	out := *in
 	*in = Ring{}
 	return out
+}
+
+// isolategenMemo maps the address of a value that a copy has reached to the
+// value's copy: an open-addressing table with linear probing.
+type isolategenMemo[V any] struct {
+	slots []isolategenSlot[V]
+	n     int  // keys held
+	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
+}
+
+type isolategenSlot[V any] struct {
+	key unsafe.Pointer
+	val V
+}
+
+// at returns where the copy of the value at key is kept, and whether key
+// was there already; a new key's copy is for the caller to store, before
+// the next call.
+func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
+	if 2*(m.n+1) > len(m.slots) {
+		m.grow()
+	}
+	mask := len(m.slots) - 1
+	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.key == key {
+			return &s.val, true
+		}
+		if s.key == nil {
+			s.key = key
+			m.n++
+			return &s.val, false
+		}
+	}
+}
+
+// grow doubles the table, keeping it at most half full.
+func (m *isolategenMemo[V]) grow() {
+	old := m.slots
+	if old == nil {
+		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
+		return
+	}
+	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
+	for i := range old {
+		if s := &old[i]; s.key != nil {
+			p, _ := m.at(s.key)
+			*p = s.val
+		}
+	}
+}
+
+// reset empties the table for the next copy. A table much larger than this
+// copy needed is dropped rather than cleared, so that emptying costs what the
+// copy added, not what the largest copy needed.
+func (m *isolategenMemo[V]) reset() {
+	if m.n == 0 {
+		return
+	}
+	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
+		*m = isolategenMemo[V]{}
+		return
+	}
+	clear(m.slots)
+	m.n = 0
 }

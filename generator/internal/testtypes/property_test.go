@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 	"unsafe"
@@ -408,3 +410,63 @@ func TestIdentity(t *testing.T) {
 }
 
 func cmpDiff(a, b any) string { return cmp.Diff(a, b, allUnexported) }
+
+// TestIdentityAcrossCopies copies graphs of many sizes, one after another
+// and from several goroutines at once, so that the memo tables grow, are
+// reused emptied, and are dropped when far larger than a copy needs: every
+// copy must keep the sharing of its own graph and reach nothing of another.
+func TestIdentityAcrossCopies(t *testing.T) {
+	sizes := []int{1, 2, 40, 3000, 5, 100_000, 7, 700}
+	if testing.Short() {
+		sizes = sizes[:5]
+	}
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Go(func() {
+			for i, n := range sizes {
+				checkRing(t, n+g+i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// checkRing copies a ring of n nodes, each also held by a slice in the
+// first node and sharing one Meta with its neighbour, and checks the copy.
+func checkRing(t *testing.T, n int) {
+	nodes := make([]*Node, n)
+	for i := range nodes {
+		nodes[i] = &Node{Name: strconv.Itoa(i), Weight: i}
+		if i%2 == 1 {
+			nodes[i].Meta = nodes[i-1].Meta
+		} else {
+			nodes[i].Meta = &Meta{Score: float64(i)}
+		}
+	}
+	for i, nd := range nodes {
+		nd.Parent = nodes[(i+1)%n]
+	}
+	nodes[0].Kids = nodes
+	cp := nodes[0].DeepCopy()
+	seen := map[*Node]bool{}
+	nd := cp
+	for i := range n {
+		if seen[nd] || nd.Weight != i || nd == nodes[i] {
+			t.Errorf("ring of %d: node %d is wrong or repeated", n, i)
+			return
+		}
+		if cp.Kids[i] != nd {
+			t.Errorf("ring of %d: node %d reached through the slice is not the one in the ring", n, i)
+			return
+		}
+		if i%2 == 1 && nd.Meta != cp.Kids[i-1].Meta || nd.Meta == nodes[i].Meta {
+			t.Errorf("ring of %d: Meta of node %d not kept shared, or not copied", n, i)
+			return
+		}
+		seen[nd] = true
+		nd = nd.Parent
+	}
+	if nd != cp {
+		t.Errorf("ring of %d: the ring did not close on the copy's root", n)
+	}
+}

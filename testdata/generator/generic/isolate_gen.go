@@ -4,7 +4,9 @@ package generic
 
 import (
 	"maps"
+	"sync"
 	"time"
+	"unsafe"
 )
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -96,6 +98,7 @@ func (in *Chain[T]) DeepCopyInto(out *Chain[T]) {
 	var h isolategenCopyChain[T]
 	h.root, h.rootOut = in, out
 	out.Next = h.copyPtrChain(in.Next)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -120,7 +123,45 @@ func (in *Chain[T]) Transfer() Chain[T] {
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyChain[T Number] struct {
 	root, rootOut *Chain[T]
-	seenPtrChain  map[*Chain[T]]*Chain[T]
+	seen          *isolategenSeenChain[T]
+}
+
+// isolategenSeenChain holds the memo tables of one copy of a Chain.
+type isolategenSeenChain[T Number] struct {
+	seenPtrChain isolategenMemo[*Chain[T]]
+}
+
+// isolategenPoolChain keeps emptied isolategenSeenChain tables for the next copy.
+var isolategenPoolChain sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyChain[T]) memo() *isolategenSeenChain[T] {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyChain[T]) take() {
+	h.seen, _ = isolategenPoolChain.Get().(*isolategenSeenChain[T])
+	if h.seen == nil {
+		h.seen = new(isolategenSeenChain[T])
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyChain[T]) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrChain.reset()
+	isolategenPoolChain.Put(s)
 }
 
 func (h *isolategenCopyChain[T]) copyPtrChain(in *Chain[T]) *Chain[T] {
@@ -130,14 +171,12 @@ func (h *isolategenCopyChain[T]) copyPtrChain(in *Chain[T]) *Chain[T] {
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrChain[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrChain.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Chain[T])
-	if h.seenPtrChain == nil {
-		h.seenPtrChain = make(map[*Chain[T]]*Chain[T])
-	}
-	h.seenPtrChain[in] = out
+	*p = out
 	*out = *in
 	out.Next = h.copyPtrChain(in.Next)
 	return out
@@ -172,4 +211,69 @@ func (in *Batch) Transfer() Batch {
 	out := *in
 	*in = Batch{}
 	return out
+}
+
+// isolategenMemo maps the address of a value that a copy has reached to the
+// value's copy: an open-addressing table with linear probing.
+type isolategenMemo[V any] struct {
+	slots []isolategenSlot[V]
+	n     int  // keys held
+	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
+}
+
+type isolategenSlot[V any] struct {
+	key unsafe.Pointer
+	val V
+}
+
+// at returns where the copy of the value at key is kept, and whether key
+// was there already; a new key's copy is for the caller to store, before
+// the next call.
+func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
+	if 2*(m.n+1) > len(m.slots) {
+		m.grow()
+	}
+	mask := len(m.slots) - 1
+	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.key == key {
+			return &s.val, true
+		}
+		if s.key == nil {
+			s.key = key
+			m.n++
+			return &s.val, false
+		}
+	}
+}
+
+// grow doubles the table, keeping it at most half full.
+func (m *isolategenMemo[V]) grow() {
+	old := m.slots
+	if old == nil {
+		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
+		return
+	}
+	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
+	for i := range old {
+		if s := &old[i]; s.key != nil {
+			p, _ := m.at(s.key)
+			*p = s.val
+		}
+	}
+}
+
+// reset empties the table for the next copy. A table much larger than this
+// copy needed is dropped rather than cleared, so that emptying costs what the
+// copy added, not what the largest copy needed.
+func (m *isolategenMemo[V]) reset() {
+	if m.n == 0 {
+		return
+	}
+	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
+		*m = isolategenMemo[V]{}
+		return
+	}
+	clear(m.slots)
+	m.n = 0
 }

@@ -2,6 +2,11 @@
 
 package recursive
 
+import (
+	"sync"
+	"unsafe"
+)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once through pointers, and cycles, keep their
 // shape in the copy.
@@ -15,6 +20,7 @@ func (in *Node) DeepCopyInto(out *Node) {
 	out.Children = h.copySlicePtrNode(in.Children)
 	out.ByName = h.copyMapPtrNode(in.ByName)
 	out.Meta = h.copyPtrMeta(in.Meta)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -38,10 +44,50 @@ func (in *Node) Transfer() Node {
 // isolategenCopyNode remembers what one copy of a Node has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyNode struct {
-	root, rootOut    *Node
-	seenPtrNode      map[*Node]*Node
-	seenSlicePtrNode map[**Node][]*Node
-	seenPtrMeta      map[*Meta]*Meta
+	root, rootOut *Node
+	seen          *isolategenSeenNode
+}
+
+// isolategenSeenNode holds the memo tables of one copy of a Node.
+type isolategenSeenNode struct {
+	seenPtrNode      isolategenMemo[*Node]
+	seenSlicePtrNode isolategenMemo[[]*Node]
+	seenPtrMeta      isolategenMemo[*Meta]
+}
+
+// isolategenPoolNode keeps emptied isolategenSeenNode tables for the next copy.
+var isolategenPoolNode sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyNode) memo() *isolategenSeenNode {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyNode) take() {
+	h.seen, _ = isolategenPoolNode.Get().(*isolategenSeenNode)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenNode)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyNode) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrNode.reset()
+	s.seenSlicePtrNode.reset()
+	s.seenPtrMeta.reset()
+	isolategenPoolNode.Put(s)
 }
 
 func (h *isolategenCopyNode) copyPtrNode(in *Node) *Node {
@@ -51,14 +97,12 @@ func (h *isolategenCopyNode) copyPtrNode(in *Node) *Node {
 	if in == h.root {
 		return h.rootOut
 	}
-	if out, ok := h.seenPtrNode[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Node)
-	if h.seenPtrNode == nil {
-		h.seenPtrNode = make(map[*Node]*Node)
-	}
-	h.seenPtrNode[in] = out
+	*p = out
 	*out = *in
 	out.Parent = h.copyPtrNode(in.Parent)
 	out.Children = h.copySlicePtrNode(in.Children)
@@ -74,14 +118,12 @@ func (h *isolategenCopyNode) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	if out, ok := h.seenSlicePtrNode[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Node, len(in))
-	if h.seenSlicePtrNode == nil {
-		h.seenSlicePtrNode = make(map[**Node][]*Node)
-	}
-	h.seenSlicePtrNode[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}
@@ -103,14 +145,12 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrMeta[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Meta)
-	if h.seenPtrMeta == nil {
-		h.seenPtrMeta = make(map[*Meta]*Meta)
-	}
-	h.seenPtrMeta[in] = out
+	*p = out
 	*out = *in
 	if in.Tags != nil {
 		out.Tags = make([]string, len(in.Tags))
@@ -135,6 +175,7 @@ func (in *Graph) DeepCopyInto(out *Graph) {
 		}
 		out.Edges = m
 	}
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -158,9 +199,49 @@ func (in *Graph) Transfer() Graph {
 // isolategenCopyGraph remembers what one copy of a Graph has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyGraph struct {
-	seenSlicePtrNode map[**Node][]*Node
-	seenPtrNode      map[*Node]*Node
-	seenPtrMeta      map[*Meta]*Meta
+	seen *isolategenSeenGraph
+}
+
+// isolategenSeenGraph holds the memo tables of one copy of a Graph.
+type isolategenSeenGraph struct {
+	seenSlicePtrNode isolategenMemo[[]*Node]
+	seenPtrNode      isolategenMemo[*Node]
+	seenPtrMeta      isolategenMemo[*Meta]
+}
+
+// isolategenPoolGraph keeps emptied isolategenSeenGraph tables for the next copy.
+var isolategenPoolGraph sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyGraph) memo() *isolategenSeenGraph {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyGraph) take() {
+	h.seen, _ = isolategenPoolGraph.Get().(*isolategenSeenGraph)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenGraph)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyGraph) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenSlicePtrNode.reset()
+	s.seenPtrNode.reset()
+	s.seenPtrMeta.reset()
+	isolategenPoolGraph.Put(s)
 }
 
 func (h *isolategenCopyGraph) copySlicePtrNode(in []*Node) []*Node {
@@ -170,14 +251,12 @@ func (h *isolategenCopyGraph) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	if out, ok := h.seenSlicePtrNode[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Node, len(in))
-	if h.seenSlicePtrNode == nil {
-		h.seenSlicePtrNode = make(map[**Node][]*Node)
-	}
-	h.seenSlicePtrNode[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}
@@ -188,14 +267,12 @@ func (h *isolategenCopyGraph) copyPtrNode(in *Node) *Node {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrNode[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Node)
-	if h.seenPtrNode == nil {
-		h.seenPtrNode = make(map[*Node]*Node)
-	}
-	h.seenPtrNode[in] = out
+	*p = out
 	*out = *in
 	out.Parent = h.copyPtrNode(in.Parent)
 	out.Children = h.copySlicePtrNode(in.Children)
@@ -219,14 +296,12 @@ func (h *isolategenCopyGraph) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrMeta[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Meta)
-	if h.seenPtrMeta == nil {
-		h.seenPtrMeta = make(map[*Meta]*Meta)
-	}
-	h.seenPtrMeta[in] = out
+	*p = out
 	*out = *in
 	if in.Tags != nil {
 		out.Tags = make([]string, len(in.Tags))
@@ -244,6 +319,7 @@ func (in *List) DeepCopyInto(out *List) {
 	*out = *in
 	var h isolategenCopyList
 	*out = h.copySliceList(*in)
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -267,7 +343,45 @@ func (in *List) Transfer() List {
 // isolategenCopyList remembers what one copy of a List has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyList struct {
-	seenSliceList map[*List][]List
+	seen *isolategenSeenList
+}
+
+// isolategenSeenList holds the memo tables of one copy of a List.
+type isolategenSeenList struct {
+	seenSliceList isolategenMemo[[]List]
+}
+
+// isolategenPoolList keeps emptied isolategenSeenList tables for the next copy.
+var isolategenPoolList sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyList) memo() *isolategenSeenList {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyList) take() {
+	h.seen, _ = isolategenPoolList.Get().(*isolategenSeenList)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenList)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyList) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenSliceList.reset()
+	isolategenPoolList.Put(s)
 }
 
 func (h *isolategenCopyList) copySliceList(in []List) []List {
@@ -277,14 +391,12 @@ func (h *isolategenCopyList) copySliceList(in []List) []List {
 	if len(in) == 0 {
 		return make([]List, 0)
 	}
-	if out, ok := h.seenSliceList[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSliceList.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]List, len(in))
-	if h.seenSliceList == nil {
-		h.seenSliceList = make(map[*List][]List)
-	}
-	h.seenSliceList[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copySliceList(in[i])
 	}
@@ -306,6 +418,7 @@ func (in *Holder) DeepCopyInto(out *Holder) {
 		out.ByName = h.copyMapPtrNode(in.ByName)
 		out.Meta = h.copyPtrMeta(in.Meta)
 	}
+	h.release()
 }
 
 // DeepCopy returns a new deep copy of *in, or nil when in is nil.
@@ -329,23 +442,61 @@ func (in *Holder) Transfer() Holder {
 // isolategenCopyHolder remembers what one copy of a Holder has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyHolder struct {
-	seenPtrNode      map[*Node]*Node
-	seenSlicePtrNode map[**Node][]*Node
-	seenPtrMeta      map[*Meta]*Meta
+	seen *isolategenSeenHolder
+}
+
+// isolategenSeenHolder holds the memo tables of one copy of a Holder.
+type isolategenSeenHolder struct {
+	seenPtrNode      isolategenMemo[*Node]
+	seenSlicePtrNode isolategenMemo[[]*Node]
+	seenPtrMeta      isolategenMemo[*Meta]
+}
+
+// isolategenPoolHolder keeps emptied isolategenSeenHolder tables for the next copy.
+var isolategenPoolHolder sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyHolder) memo() *isolategenSeenHolder {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyHolder) take() {
+	h.seen, _ = isolategenPoolHolder.Get().(*isolategenSeenHolder)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenHolder)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyHolder) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrNode.reset()
+	s.seenSlicePtrNode.reset()
+	s.seenPtrMeta.reset()
+	isolategenPoolHolder.Put(s)
 }
 
 func (h *isolategenCopyHolder) copyPtrNode(in *Node) *Node {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrNode[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Node)
-	if h.seenPtrNode == nil {
-		h.seenPtrNode = make(map[*Node]*Node)
-	}
-	h.seenPtrNode[in] = out
+	*p = out
 	*out = *in
 	out.Parent = h.copyPtrNode(in.Parent)
 	out.Children = h.copySlicePtrNode(in.Children)
@@ -361,14 +512,12 @@ func (h *isolategenCopyHolder) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	if out, ok := h.seenSlicePtrNode[&in[0]]; ok && len(out) >= len(in) {
-		return out[:len(in)]
+	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
 	}
 	out := make([]*Node, len(in))
-	if h.seenSlicePtrNode == nil {
-		h.seenSlicePtrNode = make(map[**Node][]*Node)
-	}
-	h.seenSlicePtrNode[&in[0]] = out
+	*p = out
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}
@@ -390,18 +539,81 @@ func (h *isolategenCopyHolder) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	if out, ok := h.seenPtrMeta[in]; ok {
-		return out
+	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	if ok {
+		return *p
 	}
 	out := new(Meta)
-	if h.seenPtrMeta == nil {
-		h.seenPtrMeta = make(map[*Meta]*Meta)
-	}
-	h.seenPtrMeta[in] = out
+	*p = out
 	*out = *in
 	if in.Tags != nil {
 		out.Tags = make([]string, len(in.Tags))
 		copy(out.Tags, in.Tags)
 	}
 	return out
+}
+
+// isolategenMemo maps the address of a value that a copy has reached to the
+// value's copy: an open-addressing table with linear probing.
+type isolategenMemo[V any] struct {
+	slots []isolategenSlot[V]
+	n     int  // keys held
+	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
+}
+
+type isolategenSlot[V any] struct {
+	key unsafe.Pointer
+	val V
+}
+
+// at returns where the copy of the value at key is kept, and whether key
+// was there already; a new key's copy is for the caller to store, before
+// the next call.
+func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
+	if 2*(m.n+1) > len(m.slots) {
+		m.grow()
+	}
+	mask := len(m.slots) - 1
+	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.key == key {
+			return &s.val, true
+		}
+		if s.key == nil {
+			s.key = key
+			m.n++
+			return &s.val, false
+		}
+	}
+}
+
+// grow doubles the table, keeping it at most half full.
+func (m *isolategenMemo[V]) grow() {
+	old := m.slots
+	if old == nil {
+		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
+		return
+	}
+	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
+	for i := range old {
+		if s := &old[i]; s.key != nil {
+			p, _ := m.at(s.key)
+			*p = s.val
+		}
+	}
+}
+
+// reset empties the table for the next copy. A table much larger than this
+// copy needed is dropped rather than cleared, so that emptying costs what the
+// copy added, not what the largest copy needed.
+func (m *isolategenMemo[V]) reset() {
+	if m.n == 0 {
+		return
+	}
+	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
+		*m = isolategenMemo[V]{}
+		return
+	}
+	clear(m.slots)
+	m.n = 0
 }
