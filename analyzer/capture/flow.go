@@ -259,11 +259,11 @@ func (g *graph) reaches(from located, to point, l limits) bool {
 			return true, false
 		}
 		for i := start; i < len(b.Nodes); i++ {
+			if l.decl != nil && b.Nodes[i] == l.decl {
+				return false, true // a new instance from here on
+			}
 			if b == to.block && i == to.index {
 				return true, false
-			}
-			if l.decl != nil && b.Nodes[i] == l.decl {
-				return false, true
 			}
 		}
 		return false, false

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"go/ast"
+	"go/version"
 	"go/token"
 	"go/types"
 
@@ -76,11 +77,14 @@ func (s *state) writtenAfter(v *types.Var, lit *ast.FuncLit, chain []ast.Node) *
 	})
 	// Before Go 1.22, a range loop assigns its one variable at each
 	// iteration.
-	g := s.graph(body)
 	origin := ast.Node(lit)
 	if k > 0 {
 		origin = chain[k-1]
 	}
+	if v := s.fileVersion(origin.Pos()); v == "" || version.Compare(v, "go1.22") >= 0 {
+		return first
+	}
+	g := s.graph(body)
 	if from, ok := g.at(origin.Pos()); ok {
 		lim := g.limitsOf(v, body, s.fileVersion(origin.Pos()))
 		if lim.rewritten != nil && g.reaches(from, point{lim.rewritten, -1}, lim) {

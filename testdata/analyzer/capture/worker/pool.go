@@ -162,3 +162,37 @@ func Configure(ctx context.Context, data []byte) error {
 	_ = json.Unmarshal(data, &cfg)
 	return err
 }
+
+// PerBatch makes a fresh map for every batch and moves each into its own
+// isolate.
+func PerBatch(ctx context.Context, batches [][]string) {
+	for _, batch := range batches {
+		counts := make(map[string]int)
+		for _, w := range batch {
+			counts[w]++
+		}
+		_, _ = runtime.Run(ctx, func(ctx context.Context) (int, error) {
+			return len(counts), nil
+		})
+	}
+}
+
+// Shared makes one map for all rounds: every isolate would share it.
+func Shared(ctx context.Context, rounds int) {
+	counts := make(map[string]int)
+	for range rounds {
+		_, _ = runtime.Run(ctx, func(ctx context.Context) (int, error) { // want `closure given to Run captures counts, whose type map\[string\]int is not sendable`
+			counts["round"]++
+			return 0, nil
+		})
+	}
+}
+
+// Registered stores its map in a registry before the closure takes it.
+func Registered(ctx context.Context, registry map[string]map[string]int) {
+	counts := make(map[string]int)
+	registry["today"] = counts
+	_, _ = runtime.Run(ctx, func(ctx context.Context) (int, error) { // want `closure given to Run captures counts, whose type map\[string\]int is not sendable`
+		return len(counts), nil
+	})
+}
