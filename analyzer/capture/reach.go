@@ -2,9 +2,9 @@ package capture
 
 import (
 	"go/ast"
-	"go/version"
 	"go/token"
 	"go/types"
+	"go/version"
 
 	"golang.org/x/tools/go/cfg"
 )
