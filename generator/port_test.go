@@ -129,11 +129,11 @@ func TestPortCancelledCallReturnsPromptly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := p.Sleep(ctx, 300*time.Millisecond)
+	err := p.Sleep(ctx, time.Second)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Sleep past its deadline = %v, want deadline exceeded", err)
 	}
-	if d := time.Since(start); d > 200*time.Millisecond {
+	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Fatalf("Sleep returned after %v, want promptly after its deadline", d)
 	}
 	// Already cancelled: no call at all.
