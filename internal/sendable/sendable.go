@@ -98,6 +98,8 @@ type Checker struct {
 	// provisional counts the answers given for types still being judged;
 	// a verdict reached while one was given rests on it and is not cached.
 	provisional int
+	// moves remembers which types are transferable, as settled by transferable.
+	moves map[types.Type]bool
 }
 
 type verdict struct {
@@ -140,6 +142,9 @@ func (c *Checker) CanCopy(t types.Type) (bool, *Reason) {
 // Run's result): transferable. The reason names the channel, func or
 // ReceivePort that prevents it.
 func (c *Checker) CanMove(t types.Type) (bool, *Reason) {
+	if c.transferable(t) {
+		return true, nil
+	}
 	r := c.untransferable(t, rootName(t, c.qualifier()), map[types.Type]bool{})
 	return r == nil, r
 }
@@ -221,6 +226,11 @@ func (c *Checker) classify(t types.Type, path string, visiting map[types.Type]bo
 	t = types.Unalias(t)
 	if v, ok := c.cache[t]; ok && v.reason == nil {
 		return v
+	}
+	if expanding(t) {
+		// Not judged: say nothing, and cache nothing judged with it.
+		c.provisional++
+		return verdict{Sendable, nil}
 	}
 	if visiting[t] {
 		// A type reached again while it is being judged can only recur
@@ -349,7 +359,7 @@ func (c *Checker) copyableInside(path string, t types.Type, outer string) *Reaso
 
 // CanMoveNoFunc reports whether t holds no channel, func or ReceivePort.
 func (c *Checker) CanMoveNoFunc(t types.Type) bool {
-	return c.untransferable(t, "", map[types.Type]bool{}) == nil
+	return c.transferable(t)
 }
 
 func canAnnotate(u types.Type) bool {
@@ -415,10 +425,80 @@ func (c *Checker) notSendable(t types.Type, path, why, hint string, visiting map
 // weakest decides between Transferable and Unsendable for a type already
 // known to be neither sendable nor copyable.
 func (c *Checker) weakest(t types.Type, path string, _ map[types.Type]bool) Class {
-	if c.untransferable(t, path, map[types.Type]bool{}) != nil {
+	if !c.transferable(t) {
 		return Unsendable
 	}
 	return Transferable
+}
+
+// transferable reports whether t holds no channel, func or ReceivePort, as
+// untransferable does, but without building a reason, and remembering the
+// answer: every verdict that is not sendable asks it, so over a large type
+// graph it must not walk the graph each time.
+func (c *Checker) transferable(t types.Type) bool {
+	if c.moves == nil {
+		c.moves = map[types.Type]bool{}
+	}
+	seen := map[types.Type]bool{}
+	if !c.movable(t, seen) {
+		c.moves[types.Unalias(t)] = false
+		return false
+	}
+	// Everything the walk reached was explored in full and reaches no
+	// channel, func or ReceivePort either.
+	for x := range seen {
+		c.moves[x] = true
+	}
+	return true
+}
+
+func (c *Checker) movable(t types.Type, seen map[types.Type]bool) bool {
+	t = types.Unalias(t)
+	if ok, known := c.moves[t]; known {
+		return ok
+	}
+	if seen[t] || expanding(t) {
+		return true
+	}
+	seen[t] = true
+	if ok, settled := c.listed(t); settled && ok {
+		return true
+	}
+	switch u := t.(type) {
+	case *types.Named:
+		if o := u.Obj(); o.Pkg() != nil && o.Pkg().Path() == RuntimePath && o.Name() == "ReceivePort" {
+			return false
+		}
+		return c.movable(u.Underlying(), seen)
+	case *types.Chan, *types.Signature:
+		return false
+	case *types.Pointer:
+		return c.movable(u.Elem(), seen)
+	case *types.Slice:
+		return c.movable(u.Elem(), seen)
+	case *types.Array:
+		return c.movable(u.Elem(), seen)
+	case *types.Map:
+		return c.movable(u.Key(), seen) && c.movable(u.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if !c.movable(u.Field(i).Type(), seen) {
+				return false
+			}
+		}
+	case *types.TypeParam:
+		iface, _ := u.Constraint().Underlying().(*types.Interface)
+		if iface == nil {
+			return true
+		}
+		terms, _ := termsOf(iface)
+		for _, term := range terms {
+			if !c.movable(term.Type(), seen) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (c *Checker) typeParam(tp *types.TypeParam, path string, visiting map[types.Type]bool) verdict {
@@ -480,7 +560,7 @@ func (c *Checker) untransferable(t types.Type, path string, visiting map[types.T
 	if ok, settled := c.listed(t); settled && ok {
 		return nil
 	}
-	if visiting[t] {
+	if visiting[t] || expanding(t) {
 		return nil
 	}
 	visiting[t] = true
@@ -525,4 +605,71 @@ func (c *Checker) untransferable(t types.Type, path string, visiting map[types.T
 		}
 	}
 	return nil
+}
+
+// maxTypeArgDepth bounds how deeply the type arguments of an instance may
+// nest before the checker leaves it unjudged. Only an instantiation cycle
+// (type N[T any] struct{ x *N[N[T]] }), which go/types reports as an error,
+// nests without bound: each level is a new type, so judging it would never
+// end. Written code nests a handful of levels.
+const maxTypeArgDepth = 32
+
+// expanding reports whether t is an instance whose type arguments nest
+// deeper than maxTypeArgDepth.
+func expanding(t types.Type) bool {
+	n, ok := t.(*types.Named)
+	return ok && n.TypeArgs().Len() > 0 && typeDepth(n, maxTypeArgDepth+1) > maxTypeArgDepth
+}
+
+// typeDepth is how deeply t's type expression nests, through type
+// arguments and composite types but not through the underlying types of
+// named types, counting no further than limit.
+func typeDepth(t types.Type, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
+	deepest := func(ts ...types.Type) int {
+		d := 0
+		for _, x := range ts {
+			d = max(d, typeDepth(x, limit-1))
+		}
+		return 1 + d
+	}
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		args := t.TypeArgs()
+		if args.Len() == 0 {
+			return 0
+		}
+		ts := make([]types.Type, args.Len())
+		for i := range ts {
+			ts[i] = args.At(i)
+		}
+		return deepest(ts...)
+	case *types.Pointer:
+		return deepest(t.Elem())
+	case *types.Slice:
+		return deepest(t.Elem())
+	case *types.Array:
+		return deepest(t.Elem())
+	case *types.Chan:
+		return deepest(t.Elem())
+	case *types.Map:
+		return deepest(t.Key(), t.Elem())
+	case *types.Struct:
+		ts := make([]types.Type, t.NumFields())
+		for i := range ts {
+			ts[i] = t.Field(i).Type()
+		}
+		return deepest(ts...)
+	case *types.Signature:
+		var ts []types.Type
+		for _, tuple := range []*types.Tuple{t.Params(), t.Results()} {
+			for i := 0; i < tuple.Len(); i++ {
+				ts = append(ts, tuple.At(i).Type())
+			}
+		}
+		return deepest(ts...)
+	}
+	return 0
 }
