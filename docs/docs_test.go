@@ -1,0 +1,283 @@
+// Package docs_test checks that the README and the pages of docs/ say what
+// works: their Go programs build, the programs they generate code for
+// generate, and the paths their commands and links name exist.
+package docs_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A program block is a ```go fence directly after a comment naming the file
+// it holds, relative to a directory of its own:
+//
+//	<!-- program: hello/main.go -->
+//
+// Blocks naming the same directory make one package. A ```go fence that is
+// not so marked but starts with "package main" is a program on its own.
+// Other Go blocks are fragments and are not built.
+var programMarker = regexp.MustCompile(`^<!--\s*program:\s*(\S+)\s*-->$`)
+
+type block struct {
+	doc  string // the Markdown file, relative to the repository root
+	line int    // line of the fence
+	lang string
+	file string // from the program marker, or "" for an unmarked block
+	text string
+}
+
+// root is the repository root: the tests run in docs/.
+const root = ".."
+
+// pages returns README.md and every docs/*.md, relative to the root.
+func pages(t *testing.T) []string {
+	t.Helper()
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"README.md"}
+	for _, d := range docs {
+		rel, err := filepath.Rel(root, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, filepath.ToSlash(rel))
+	}
+	return pages
+}
+
+// blocks returns the fenced code blocks of a Markdown file.
+func blocks(t *testing.T, page string) []block {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		out    []block
+		cur    *block
+		marker string
+		prev   string
+		body   strings.Builder
+	)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case cur == nil && strings.HasPrefix(trimmed, "```"):
+			if m := programMarker.FindStringSubmatch(prev); m != nil {
+				marker = m[1]
+			} else {
+				marker = ""
+			}
+			cur = &block{doc: page, line: n, lang: strings.TrimPrefix(trimmed, "```"), file: marker}
+			body.Reset()
+		case cur != nil && trimmed == "```":
+			cur.text = body.String()
+			out = append(out, *cur)
+			cur = nil
+		case cur != nil:
+			body.WriteString(line)
+			body.WriteByte('\n')
+		}
+		prev = trimmed
+	}
+	if cur != nil {
+		t.Errorf("%s:%d: code block never closed", page, cur.line)
+	}
+	return out
+}
+
+// TestPrograms builds every program of the README and docs/ in a module
+// of its own that requires this checkout, after running go generate where
+// the program asks for it, and vets it with go vet's own checks.
+func TestPrograms(t *testing.T) {
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	where := map[string]string{} // file in tmp → its block's position
+	dirs := map[string]bool{}
+	for _, page := range pages(t) {
+		for i, b := range blocks(t, page) {
+			if b.lang != "go" {
+				if b.file != "" {
+					t.Errorf("%s:%d: program marker on a %q block, want go", b.doc, b.line, b.lang)
+				}
+				continue
+			}
+			file := b.file
+			if file == "" {
+				if !strings.HasPrefix(b.text, "package main\n") {
+					continue // a fragment
+				}
+				file = fmt.Sprintf("%s-%d/main.go", strings.NewReplacer("/", "-", ".", "-").Replace(page), i)
+			}
+			if !strings.HasSuffix(file, ".go") || strings.Count(file, "/") != 1 || strings.Contains(file, "..") {
+				t.Errorf("%s:%d: program file %q: want dir/name.go", b.doc, b.line, file)
+				continue
+			}
+			if w, dup := where[file]; dup {
+				t.Errorf("%s:%d: program file %s was already written by %s", b.doc, b.line, file, w)
+				continue
+			}
+			where[file] = fmt.Sprintf("%s:%d", b.doc, b.line)
+			dirs[filepath.Dir(file)] = true
+			dst := filepath.Join(tmp, filepath.FromSlash(file))
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dst, []byte(b.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no programs found: the block parser is broken")
+	}
+
+	gomod := "module example.com/docs\n\ngo 1.26.0\n\nrequire github.com/go-isolate/isolate v0.0.0\n\nreplace github.com/go-isolate/isolate => " + abs + "\n"
+	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The checkout's go.sum covers every module the programs can reach.
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(gotool, args...)
+		cmd.Dir = tmp
+		// Offline, and blind to any workspace around the checkout.
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go %s: %v\n%s\nprograms: %v", strings.Join(args, " "), err, out, where)
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	slices.Sort(sorted)
+	for _, d := range sorted {
+		files, _ := filepath.Glob(filepath.Join(tmp, d, "*.go"))
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			if bytes.Contains(data, []byte("\n//go:generate ")) {
+				run("generate", "./"+d)
+				break
+			}
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	run("vet", "./...")
+}
+
+// command matches a go command of the README that names a path in this
+// repository: go run ./examples/ticker, go test -race ./..., ...
+var command = regexp.MustCompile(`\bgo (?:run|test|vet|build|generate|install)\b((?: +-\S+)*)((?: +\./\S*)+)`)
+
+// TestReadmePaths checks that each ./path a go command of the README names
+// exists in the checkout. An upper-case path element (./examples/NAME) is
+// a placeholder: its parent must exist and hold at least one directory.
+func TestReadmePaths(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, m := range command.FindAllStringSubmatch(string(data), -1) {
+		for _, p := range strings.Fields(m[2]) {
+			found++
+			p = strings.TrimSuffix(strings.TrimSuffix(p, "..."), "/")
+			p = strings.TrimRight(p, "`.,;:)")
+			if p == "" {
+				continue // ./... and . are the root
+			}
+			elems := strings.Split(strings.TrimPrefix(p, "./"), "/")
+			if last := elems[len(elems)-1]; last != "" && strings.ToUpper(last) == last && strings.ToLower(last) != last {
+				parent := filepath.Join(append([]string{root}, elems[:len(elems)-1]...)...)
+				entries, err := os.ReadDir(parent)
+				if err != nil || !slices.ContainsFunc(entries, os.DirEntry.IsDir) {
+					t.Errorf("README: %q: %s holds no directory for the placeholder %s", m[0], parent, last)
+				}
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(append([]string{root}, elems...)...)); err != nil {
+				t.Errorf("README: %q names %s, which does not exist", m[0], p)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("README names no go command with a path: the pattern is broken")
+	}
+}
+
+var codeSpan = regexp.MustCompile("`[^`]*`")
+
+// prose returns a Markdown text without its code blocks and code spans,
+// where brackets and parentheses are code, not links.
+func prose(md string) string {
+	var b strings.Builder
+	fenced := false
+	for line := range strings.Lines(md) {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			fenced = !fenced
+			continue
+		}
+		if !fenced {
+			b.WriteString(codeSpan.ReplaceAllString(line, ""))
+		}
+	}
+	return b.String()
+}
+
+// link matches a relative Markdown link target: [text](target).
+var link = regexp.MustCompile(`\]\(([^)\s#]+)(#[^)]*)?\)`)
+
+// TestLinks checks that the relative links of the README and docs/ point
+// at files of the checkout. Links that leave the repository (../shared)
+// are not its to check.
+func TestLinks(t *testing.T) {
+	for _, page := range pages(t) {
+		data, err := os.ReadFile(filepath.Join(root, page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(prose(string(data)), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			p := filepath.Join(root, filepath.Dir(page), filepath.FromSlash(target))
+			if rel, err := filepath.Rel(root, p); err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("%s: link %s: %v", page, target, err)
+			}
+		}
+	}
+}
