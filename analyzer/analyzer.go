@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/go-isolate/isolate/analyzer/capture"
 	"github.com/go-isolate/isolate/analyzer/directive"
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
 	"github.com/go-isolate/isolate/analyzer/send"
@@ -16,6 +17,7 @@ import (
 // switched off by name.
 var Analyzers = []*analysis.Analyzer{
 	send.Analyzer,
+	capture.Analyzer,
 	stale.Analyzer,
 	directive.Analyzer,
 }

@@ -1,5 +1,5 @@
 // Package audit streams ledger snapshots to an auditing isolate. Its ignores
-// silence findings of the send rule, or nothing.
+// silence findings of the send and capture rules, or nothing.
 package audit
 
 import (
@@ -34,4 +34,12 @@ func PublishTotal(to runtime.SendPort[int64], total int64) error {
 func Share(ctx context.Context, to runtime.SendPort[*Log], l *Log) error {
 	//isolate:ignore the auditor takes the log's lock before every read
 	return to.Send(l)
+}
+
+// Tally counts the entries of a frozen index in an isolate of its own.
+func Tally(ctx context.Context, index map[string]int) (int, error) {
+	//isolate:ignore the index is frozen before any tally starts
+	return runtime.Run(ctx, func(ctx context.Context) (int, error) {
+		return len(index), nil
+	})
 }
