@@ -24,6 +24,11 @@ type Options struct {
 	Command   string        // how the run was started, for the record
 	Log       io.Writer     // progress
 	Timeout   time.Duration // for the whole run
+	// Nice, when not 0, runs the benchmark rounds under nice -n Nice (a
+	// negative value needs root): on a machine shared with other work it
+	// keeps that work from taking the cores mid-measurement. It applies to
+	// every implementation alike and is recorded with the results.
+	Nice int
 }
 
 // Files of a run, relative to the bench module.
@@ -103,15 +108,25 @@ func Run(ctx context.Context, o Options) error {
 	fmt.Fprintf(&head, "gomaxprocs: %d\n", goruntime.GOMAXPROCS(0))
 	fmt.Fprintf(&head, "command: %s\n", o.Command)
 	fmt.Fprintf(&head, "samples: %d\n", o.Count)
-	fmt.Fprintf(&head, "benchmark-flags: %s, %d rounds after a warm-up round at -test.benchtime=%s (as go test -run '^$' -bench '%s' -benchmem -benchtime %s -count %d, interleaved)\n",
-		strings.Join(flags, " "), o.Count, o.Warmup, o.Bench, o.Benchtime, o.Count)
+	niced := ""
+	if o.Nice != 0 {
+		niced = fmt.Sprintf(" under nice -n %d", o.Nice)
+	}
+	fmt.Fprintf(&head, "benchmark-flags: %s, %d rounds%s after a warm-up round at -test.benchtime=%s (as go test -run '^$' -bench '%s' -benchmem -benchtime %s -count %d, interleaved)\n",
+		strings.Join(flags, " "), o.Count, niced, o.Warmup, o.Bench, o.Benchtime, o.Count)
 	fmt.Fprintf(&head, "peers: %s\n", strings.Join(strings.Split(strings.TrimSpace(peers), "\n"), ", "))
 	fmt.Fprintf(&head, "not-installable: %s\n", notInstallable)
 	fmt.Fprintf(&head, "load-before: %s\n", loadAverage())
 
 	fmt.Fprintf(o.Log, "warm-up round (-test.benchtime=%s)\n", o.Warmup)
+	benchmarks := func(stdout io.Writer, flags []string) *exec.Cmd {
+		if o.Nice != 0 {
+			return command(ctx, o.Dir, stdout, "nice", append([]string{"-n", fmt.Sprint(o.Nice), bin}, flags...)...)
+		}
+		return command(ctx, o.Dir, stdout, bin, flags...)
+	}
 	warm := slicesReplace(flags, "-test.benchtime="+o.Benchtime, "-test.benchtime="+o.Warmup)
-	if err := command(ctx, o.Dir, io.Discard, bin, warm...).Run(); err != nil {
+	if err := benchmarks(io.Discard, warm).Run(); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
 	}
 
@@ -120,7 +135,7 @@ func Run(ctx context.Context, o Options) error {
 	for r := 1; r <= o.Count; r++ {
 		start := time.Now()
 		fmt.Fprintf(o.Log, "round %d of %d", r, o.Count)
-		if err := command(ctx, o.Dir, &raw, bin, flags...).Run(); err != nil {
+		if err := benchmarks(&raw, flags).Run(); err != nil {
 			return fmt.Errorf("round %d: %w", r, err)
 		}
 		fmt.Fprintf(o.Log, " (%s)\n", time.Since(start).Round(time.Second))
