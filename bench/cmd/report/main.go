@@ -28,16 +28,17 @@ func main() {
 		count     = flag.Int("count", 8, "samples per benchmark, each from a full round of the suite")
 		benchtime = flag.String("benchtime", "400ms", "-benchtime of each sample")
 		warmup    = flag.String("warmup", "100ms", "-benchtime of the discarded warm-up round")
+		source    = flag.String("source", "", "what code is measured, for the record (default: the git commit of the work tree)")
 		nice      = flag.Int("nice", 0, "run the rounds under nice -n `N` (e.g. -10 as root on a machine shared with other work); recorded with the results")
 	)
 	flag.Parse()
-	if err := run(*render, *bench, *count, *benchtime, *warmup, *nice); err != nil {
+	if err := run(*render, *bench, *count, *benchtime, *warmup, *source, *nice); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 }
 
-func run(renderOnly bool, bench string, count int, benchtime, warmup string, nice int) error {
+func run(renderOnly bool, bench string, count int, benchtime, warmup, source string, nice int) error {
 	if data, err := os.ReadFile("go.mod"); err != nil || !strings.Contains(string(data), "module github.com/go-isolate/isolate/bench\n") {
 		return fmt.Errorf("run me from the bench directory: cd bench && go run ./cmd/report")
 	}
@@ -50,7 +51,7 @@ func run(renderOnly bool, bench string, count int, benchtime, warmup string, nic
 		}
 		err := report.Run(ctx, report.Options{
 			Dir: ".", Bench: bench, Count: count, Benchtime: benchtime, Warmup: warmup,
-			Command: cmd, Log: os.Stderr, Timeout: 30 * time.Minute, Nice: nice,
+			Command: cmd, Log: os.Stderr, Timeout: 30 * time.Minute, Nice: nice, Source: source,
 		})
 		if err != nil {
 			return err

@@ -10,10 +10,10 @@ import (
 // Meta is what the run was: the config lines the report command writes at
 // the top of the raw output.
 type Meta struct {
-	Date, Go, OS, CPU, Cores, Procs, Command, Flags, LoadBefore, LoadAfter string
-	Samples                                                                string   // per benchmark
-	Peers                                                                  []string // "module version"
-	Uninstallable                                                          []string // "module: why"
+	Date, Go, OS, CPU, Cores, Procs, Command, Flags, LoadBefore, LoadAfter, Source string
+	Samples                                                                        string   // per benchmark
+	Peers                                                                          []string // "module version"
+	Uninstallable                                                                  []string // "module: why"
 }
 
 // MetaFrom reads Meta from the config of a raw file.
@@ -22,7 +22,7 @@ func MetaFrom(raw *Raw) Meta {
 	m := Meta{
 		Date: c["date"], Go: c["go"], OS: c["goos"] + "/" + c["goarch"], CPU: c["cpu"],
 		Cores: c["cores"], Procs: c["gomaxprocs"], Command: c["command"], Flags: c["benchmark-flags"],
-		LoadBefore: c["load-before"], LoadAfter: c["load-after"], Samples: c["samples"],
+		LoadBefore: c["load-before"], LoadAfter: c["load-after"], Samples: c["samples"], Source: c["source"],
 	}
 	for _, p := range strings.Split(c["peers"], ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -104,6 +104,9 @@ func Markdown(w io.Writer, m Meta, groups []GroupResult, targets []Target, chart
 	p("| machine | %s, %s cores (GOMAXPROCS %s), %s |\n", m.CPU, m.Cores, m.Procs, m.OS)
 	p("| Go | %s |\n", m.Go)
 	p("| command | `%s` |\n", m.Command)
+	if m.Source != "" {
+		p("| code measured | %s |\n", m.Source)
+	}
 	p("| benchmarks run as | `%s` |\n", m.Flags)
 	if m.LoadBefore != "" {
 		p("| load average (1, 5, 15 min) | before %s; after %s |\n", m.LoadBefore, m.LoadAfter)

@@ -24,6 +24,9 @@ type Options struct {
 	Command   string        // how the run was started, for the record
 	Log       io.Writer     // progress
 	Timeout   time.Duration // for the whole run
+	// Source names the isolate code measured (a commit); empty means ask
+	// git, marking a work tree with uncommitted changes as such.
+	Source string
 	// Nice, when not 0, runs the benchmark rounds under nice -n Nice (a
 	// negative value needs root): on a machine shared with other work it
 	// keeps that work from taking the cores mid-measurement. It applies to
@@ -107,6 +110,7 @@ func Run(ctx context.Context, o Options) error {
 	fmt.Fprintf(&head, "cores: %d\n", goruntime.NumCPU())
 	fmt.Fprintf(&head, "gomaxprocs: %d\n", goruntime.GOMAXPROCS(0))
 	fmt.Fprintf(&head, "command: %s\n", o.Command)
+	fmt.Fprintf(&head, "source: %s\n", source(ctx, o))
 	fmt.Fprintf(&head, "samples: %d\n", o.Count)
 	niced := ""
 	if o.Nice != 0 {
@@ -197,6 +201,23 @@ func output(ctx context.Context, dir, name string, args ...string) (string, erro
 		return "", fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
 	}
 	return out.String(), nil
+}
+
+// source names the code measured: o.Source, else the commit of the work
+// tree the bench module is in, with "+ uncommitted changes" when it has any.
+func source(ctx context.Context, o Options) string {
+	if o.Source != "" {
+		return o.Source
+	}
+	rev, err := output(ctx, o.Dir, "git", "rev-parse", "--short", "HEAD")
+	if err != nil {
+		return "unknown"
+	}
+	s := "commit " + strings.TrimSpace(rev)
+	if st, err := output(ctx, o.Dir, "git", "status", "--porcelain", "--untracked-files=no", ".."); err == nil && strings.TrimSpace(st) != "" {
+		s += " + uncommitted changes"
+	}
+	return s
 }
 
 // loadAverage is the machine's 1, 5 and 15 minute load, or "unknown".
