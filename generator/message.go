@@ -717,22 +717,25 @@ func (c *copier) pointerBody(g *jen.Group, p *types.Pointer, at loc) {
 
 // sliceBody copies a non-nil slice from inE to outE, both of type t.
 func (c *copier) sliceBody(g *jen.Group, t types.Type, s *types.Slice, inE, outE func() *jen.Statement, deref bool, at loc) {
-	g.Add(outE()).Op("=").Make(typeCode(t), jen.Len(inE()))
 	if c.action(s.Elem()) == actAssign {
+		g.Add(outE()).Op("=").Make(typeCode(t), jen.Len(inE()))
 		g.Copy(outE(), inE())
 		return
 	}
-	ix := func(e func() *jen.Statement) func() *jen.Statement {
-		return func() *jen.Statement {
-			if deref {
-				return jen.Parens(e()).Index(jen.Id("i"))
-			}
-			return e().Index(jen.Id("i"))
-		}
+	// The copy is made in locals, not in place: the loop then indexes
+	// registers, not fields that every store in its body makes the
+	// compiler load again, and src resliced to len(dst) lets it drop the
+	// bounds checks of both.
+	src := inE()
+	if deref {
+		src = jen.Parens(src)
 	}
-	g.For(jen.Id("i").Op(":=").Range().Add(inE())).BlockFunc(func(g *jen.Group) {
-		c.place(g, s.Elem(), ix(inE), ix(outE), false, false, true, at.elem())
+	g.Id("dst").Op(":=").Make(typeCode(t), jen.Len(inE()))
+	g.Id("src").Op(":=").Add(src).Index(jen.Empty(), jen.Len(jen.Id("dst")))
+	g.For(jen.Id("i").Op(":=").Range().Id("src")).BlockFunc(func(g *jen.Group) {
+		c.place(g, s.Elem(), c.idx(func() *jen.Statement { return jen.Id("src") }), c.idx(func() *jen.Statement { return jen.Id("dst") }), false, false, true, at.elem())
 	})
+	g.Add(outE()).Op("=").Id("dst")
 }
 
 // mapBody copies a non-nil map from inE to outE, both of type t.
@@ -855,6 +858,8 @@ func (c *copier) helperBody(h *helper) {
 			if c.action(e) == actAssign {
 				g.Copy(jen.Id("out"), jen.Id("in"))
 			} else {
+				// Resliced to len(out), so that the loop checks no bounds.
+				g.Id("in").Op("=").Id("in").Index(jen.Empty(), jen.Len(jen.Id("out")))
 				g.For(jen.Id("i").Op(":=").Range().Id("in")).BlockFunc(func(g *jen.Group) {
 					c.place(g, e, c.idx(in), c.idx(out), false, false, true, h.at.elem())
 				})

@@ -21,9 +21,10 @@ func (in *Order) DeepCopyInto(out *Order) {
 		}
 	}
 	if in.Items != nil {
-		out.Items = make([]LineItem, len(in.Items))
-		for i := range in.Items {
-			in, out := &in.Items[i], &out.Items[i]
+		dst := make([]LineItem, len(in.Items))
+		src := in.Items[:len(dst)]
+		for i := range src {
+			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
 				out.Tags = make([]string, len(in.Tags))
@@ -43,6 +44,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 				}
 			}
 		}
+		out.Items = dst
 	}
 	if in.Attrs != nil {
 		m := make(map[string]*Attr, len(in.Attrs))
@@ -79,14 +81,16 @@ func (in *Order) DeepCopyInto(out *Order) {
 		}
 	}
 	if in.Matrix != nil {
-		out.Matrix = make([][]int, len(in.Matrix))
-		for i := range in.Matrix {
-			if in.Matrix[i] != nil {
-				in, out := &in.Matrix[i], &out.Matrix[i]
+		dst := make([][]int, len(in.Matrix))
+		src := in.Matrix[:len(dst)]
+		for i := range src {
+			if src[i] != nil {
+				in, out := &src[i], &dst[i]
 				*out = make([]int, len(*in))
 				copy(*out, *in)
 			}
 		}
+		out.Matrix = dst
 	}
 	if in.Note != nil {
 		in, out := &in.Note, &out.Note
@@ -266,6 +270,7 @@ func (h *isolategenCopyNode) copySlicePtrNode(in []*Node) []*Node {
 	}
 	out := make([]*Node, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}

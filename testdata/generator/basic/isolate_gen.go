@@ -17,9 +17,10 @@ func (in *Order) DeepCopyInto(out *Order) {
 		}
 	}
 	if in.Lines != nil {
-		out.Lines = make([]Line, len(in.Lines))
-		for i := range in.Lines {
-			in, out := &in.Lines[i], &out.Lines[i]
+		dst := make([]Line, len(in.Lines))
+		src := in.Lines[:len(dst)]
+		for i := range src {
+			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
 				out.Tags = make([]string, len(in.Tags))
@@ -39,6 +40,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 				}
 			}
 		}
+		out.Lines = dst
 	}
 	if in.Attrs != nil {
 		m := make(map[string]*Attr, len(in.Attrs))
@@ -133,14 +135,16 @@ func (in *Order) DeepCopyInto(out *Order) {
 		}
 	}
 	if in.Matrix != nil {
-		out.Matrix = make([][]float64, len(in.Matrix))
-		for i := range in.Matrix {
-			if in.Matrix[i] != nil {
-				in, out := &in.Matrix[i], &out.Matrix[i]
+		dst := make([][]float64, len(in.Matrix))
+		src := in.Matrix[:len(dst)]
+		for i := range src {
+			if src[i] != nil {
+				in, out := &src[i], &dst[i]
 				*out = make([]float64, len(*in))
 				copy(*out, *in)
 			}
 		}
+		out.Matrix = dst
 	}
 	{
 		in, out := &in.Opts, &out.Opts

@@ -11,10 +11,12 @@ func (in *Envelope) DeepCopyInto(out *Envelope) {
 	*out = *in
 	in.Body.DeepCopyInto(&out.Body)
 	if in.Parts != nil {
-		out.Parts = make([]dep.Buffer, len(in.Parts))
-		for i := range in.Parts {
-			in.Parts[i].DeepCopyInto(&out.Parts[i])
+		dst := make([]dep.Buffer, len(in.Parts))
+		src := in.Parts[:len(dst)]
+		for i := range src {
+			src[i].DeepCopyInto(&dst[i])
 		}
+		out.Parts = dst
 	}
 	if in.Extra != nil {
 		in, out := &in.Extra, &out.Extra

@@ -37,10 +37,11 @@ func (in *Tags) Transfer() Tags {
 func (in *Items) DeepCopyInto(out *Items) {
 	*out = *in
 	if *in != nil {
-		*out = make([]*Item, len(*in))
-		for i := range *in {
-			if (*in)[i] != nil {
-				in, out := &(*in)[i], &(*out)[i]
+		dst := make([]*Item, len(*in))
+		src := (*in)[:len(dst)]
+		for i := range src {
+			if src[i] != nil {
+				in, out := &src[i], &dst[i]
 				*out = new(Item)
 				{
 					in, out := *in, *out
@@ -52,6 +53,7 @@ func (in *Items) DeepCopyInto(out *Items) {
 				}
 			}
 		}
+		*out = dst
 	}
 }
 

@@ -124,6 +124,7 @@ func (h *isolategenCopyNode) copySlicePtrNode(in []*Node) []*Node {
 	}
 	out := make([]*Node, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}
@@ -257,6 +258,7 @@ func (h *isolategenCopyGraph) copySlicePtrNode(in []*Node) []*Node {
 	}
 	out := make([]*Node, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}
@@ -397,6 +399,7 @@ func (h *isolategenCopyList) copySliceList(in []List) []List {
 	}
 	out := make([]List, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copySliceList(in[i])
 	}
@@ -518,6 +521,7 @@ func (h *isolategenCopyHolder) copySlicePtrNode(in []*Node) []*Node {
 	}
 	out := make([]*Node, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrNode(in[i])
 	}

@@ -48,10 +48,12 @@ func (in *Dir) DeepCopyInto(out *Dir) {
 	*out = *in
 	var h isolategenCopyDir
 	if in.Entries != nil {
-		out.Entries = make([]*entry, len(in.Entries))
-		for i := range in.Entries {
-			out.Entries[i] = h.copyPtrEntry(in.Entries[i])
+		dst := make([]*entry, len(in.Entries))
+		src := in.Entries[:len(dst)]
+		for i := range src {
+			dst[i] = h.copyPtrEntry(src[i])
 		}
+		out.Entries = dst
 	}
 	if in.Subdirs != nil {
 		m := make(map[string]Dir, len(in.Subdirs))
