@@ -18,11 +18,13 @@
 // forwards it). isolatevet help lists the rules and flags; isolatevet help
 // RULE prints a rule's documentation.
 //
-// Exit codes, standalone: 0 when there is no finding (and always with -json
-// or -fix, unless the run itself failed); 1 when the run failed: a package
-// did not load or type-check, or a rule failed (findings found alongside are
-// still printed); 3 when there are findings; 2 for a bad command line.
-// Under go vet, go vet's own status is 1 for findings and failures alike.
+// Exit codes, standalone: 0 when there is no finding (and with -json or
+// -fix, unless the run failed); 1 when the run failed: a rule failed, or a
+// package did not load or type-check and no rule found anything in what
+// could be read; 2 for a bad command line; 3 when there are findings (the
+// rules run despite type errors, so a package that does not compile may
+// have findings too, printed with its errors). Under go vet, go vet's own
+// status is 1 for findings and failures alike.
 package main
 
 import (
@@ -85,11 +87,12 @@ Flags:
 	-test=false     skip test files (standalone; go vet has its own -test)
 
 Exit codes (standalone):
-	0  no findings; always with -json or -fix, unless the run failed
-	1  the run failed: a package did not load or type-check, or a rule
-	   failed (findings found alongside are still printed)
+	0  no findings; also with -json or -fix, unless the run failed
+	1  the run failed: a rule failed, or a package did not load or
+	   type-check and nothing was found in what could be read
 	2  bad command line
-	3  findings were reported
+	3  findings were reported (with the errors of any package that
+	   does not compile)
 Under go vet, go vet exits 1 for findings and failures alike.
 
 Silence one finding with a comment on its line, or the line before:
