@@ -14,10 +14,12 @@ import (
 func (in *Order) DeepCopyInto(out *Order) {
 	*out = *in
 	if in.Items != nil {
-		out.Items = make([]LineItem, len(in.Items))
-		for i := range in.Items {
-			in.Items[i].DeepCopyInto(&out.Items[i])
+		dst := make([]LineItem, len(in.Items))
+		src := in.Items[:len(dst)]
+		for i := range src {
+			src[i].DeepCopyInto(&dst[i])
 		}
+		out.Items = dst
 	}
 	if in.Products != nil {
 		m := make(map[string]*Product, len(in.Products))
@@ -241,6 +243,7 @@ func (h *isolategenCopyBasket) copySlicePtrBasketItem(in []*BasketItem) []*Baske
 	}
 	out := make([]*BasketItem, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrBasketItem(in[i])
 	}
@@ -260,6 +263,7 @@ func (h *isolategenCopyBasket) copySlicePtrBasket(in []*Basket) []*Basket {
 	}
 	out := make([]*Basket, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrBasket(in[i])
 	}
@@ -476,6 +480,7 @@ func (h *isolategenCopyBasketItem) copySlicePtrBasketItem(in []*BasketItem) []*B
 	}
 	out := make([]*BasketItem, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrBasketItem(in[i])
 	}
@@ -495,6 +500,7 @@ func (h *isolategenCopyBasketItem) copySlicePtrBasket(in []*Basket) []*Basket {
 	}
 	out := make([]*Basket, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrBasket(in[i])
 	}
@@ -619,6 +625,7 @@ func (h *isolategenCopyShopper) copySlicePtrBasket(in []*Basket) []*Basket {
 	}
 	out := make([]*Basket, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrBasket(in[i])
 	}
@@ -676,6 +683,7 @@ func (h *isolategenCopyShopper) copySlicePtrBasketItem(in []*BasketItem) []*Bask
 	}
 	out := make([]*BasketItem, len(in))
 	*p = out
+	in = in[:len(out)]
 	for i := range in {
 		out[i] = h.copyPtrBasketItem(in[i])
 	}
