@@ -26,11 +26,19 @@ import (
 // Other Go blocks are fragments and are not built.
 var programMarker = regexp.MustCompile(`^<!--\s*program:\s*(\S+)\s*-->$`)
 
+// A vet block is a fence directly after a comment naming a program
+// directory: it holds exactly what go vet -vettool=$(which isolatevet)
+// prints there, the page's promise of a first finding.
+//
+//	<!-- vet: first -->
+var vetMarker = regexp.MustCompile(`^<!--\s*vet:\s*(\S+)\s*-->$`)
+
 type block struct {
 	doc  string // the Markdown file, relative to the repository root
 	line int    // line of the fence
 	lang string
 	file string // from the program marker, or "" for an unmarked block
+	vet  string // from the vet marker: the program directory vetted
 	text string
 }
 
@@ -63,11 +71,10 @@ func blocks(t *testing.T, page string) []block {
 		t.Fatal(err)
 	}
 	var (
-		out    []block
-		cur    *block
-		marker string
-		prev   string
-		body   strings.Builder
+		out  []block
+		cur  *block
+		prev string
+		body strings.Builder
 	)
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
@@ -75,12 +82,14 @@ func blocks(t *testing.T, page string) []block {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case cur == nil && strings.HasPrefix(trimmed, "```"):
+			marker, vet := "", ""
 			if m := programMarker.FindStringSubmatch(prev); m != nil {
 				marker = m[1]
-			} else {
-				marker = ""
 			}
-			cur = &block{doc: page, line: n, lang: strings.TrimPrefix(trimmed, "```"), file: marker}
+			if m := vetMarker.FindStringSubmatch(prev); m != nil {
+				vet = m[1]
+			}
+			cur = &block{doc: page, line: n, lang: strings.TrimPrefix(trimmed, "```"), file: marker, vet: vet}
 			body.Reset()
 		case cur != nil && trimmed == "```":
 			cur.text = body.String()
@@ -113,8 +122,13 @@ func TestPrograms(t *testing.T) {
 	tmp := t.TempDir()
 	where := map[string]string{} // file in tmp → its block's position
 	dirs := map[string]bool{}
+	var vets []block
 	for _, page := range pages(t) {
 		for i, b := range blocks(t, page) {
+			if b.vet != "" {
+				vets = append(vets, b)
+				continue
+			}
 			if b.lang != "go" {
 				if b.file != "" {
 					t.Errorf("%s:%d: program marker on a %q block, want go", b.doc, b.line, b.lang)
@@ -164,13 +178,16 @@ func TestPrograms(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	run := func(args ...string) {
-		t.Helper()
+	goCmd := func(dir string, args ...string) *exec.Cmd {
 		cmd := exec.Command(gotool, args...)
-		cmd.Dir = tmp
+		cmd.Dir = dir
 		// Offline, and blind to any workspace around the checkout.
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		return cmd
+	}
+	run := func(args ...string) {
+		t.Helper()
+		if out, err := goCmd(tmp, args...).CombinedOutput(); err != nil {
 			t.Errorf("go %s: %v\n%s\nprograms: %v", strings.Join(args, " "), err, out, where)
 		}
 	}
@@ -193,6 +210,28 @@ func TestPrograms(t *testing.T) {
 		return
 	}
 	run("vet", "./...")
+	if t.Failed() || len(vets) == 0 {
+		return
+	}
+
+	vettool := filepath.Join(tmp, "isolatevet")
+	run("build", "-o", vettool, "github.com/go-isolate/isolate/cmd/isolatevet")
+	for _, b := range vets {
+		if !dirs[b.vet] {
+			t.Errorf("%s:%d: vet block names %q, which is no program directory", b.doc, b.line, b.vet)
+			continue
+		}
+		out, _ := goCmd(filepath.Join(tmp, b.vet), "vet", "-vettool="+vettool, ".").CombinedOutput()
+		var got strings.Builder
+		for line := range strings.Lines(string(out)) {
+			if !strings.HasPrefix(line, "# ") { // go vet's package header
+				got.WriteString(line)
+			}
+		}
+		if got.String() != b.text {
+			t.Errorf("%s:%d: go vet -vettool=isolatevet in %s prints\n%s\nthe page says\n%s", b.doc, b.line, b.vet, got.String(), b.text)
+		}
+	}
 }
 
 // command matches a go command of the README that names a path in this
