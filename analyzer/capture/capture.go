@@ -32,7 +32,9 @@ literal, or a call given only sendable values), gave to nothing else and
 does not use after the closure is made is moved into it, and accepted.
 
 A method value given to Spawn or Run binds its receiver, which is judged as
-a captured variable, as is the receiver of an //isolate:entry method.
+a captured variable, as is the receiver of an //isolate:entry method. A
+function that passes its func parameter on to Spawn or Run is judged at
+its calls the same way, across packages.
 Where the fix is mechanical, the closure is given a copy made just before
 it: a value assigned later, or the generated DeepCopy of a message.`
 
@@ -47,6 +49,7 @@ var Analyzer = &analysis.Analyzer{
 	// parts of the package do not type-check.
 	RunDespiteErrors: true,
 	ResultType:       reflect.TypeFor[ignore.Used](),
+	FactTypes:        []analysis.Fact{new(entryFact)},
 }
 
 type state struct {
@@ -61,6 +64,15 @@ type state struct {
 
 	files  map[*token.File]*ast.File
 	graphs map[*ast.BlockStmt]*graph
+
+	// local holds which parameters of this package's functions are run
+	// in a new isolate, as inferred so far; calls lists the calls that
+	// may pass a function on to Spawn or Run.
+	local map[*types.Func][]EntryParam
+	calls []entryCall
+	// calledParam marks func parameters that a closure given to Spawn or
+	// Run only calls: their callers are judged instead.
+	calledParam map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -70,7 +82,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	r := ignore.NewReporter(pass, ann)
 	entries := entryMethods(pass, ann)
-	if len(entries) == 0 && !reachesRuntime(pass.Pkg) {
+	if len(entries) == 0 && !reachesRuntime(pass.Pkg) && len(pass.AllObjectFacts()) == 0 {
 		return r.Used(), nil // no closure here can reach an isolate
 	}
 	s := &state{
@@ -80,6 +92,9 @@ func run(pass *analysis.Pass) (any, error) {
 		qual:   qualifier(pass.Pkg),
 		files:  map[*token.File]*ast.File{},
 		graphs: map[*ast.BlockStmt]*graph{},
+		local:  map[*types.Func][]EntryParam{},
+
+		calledParam: map[*types.Var]bool{},
 	}
 	s.check = ann.Checker(s.qual)
 	stand := bestCaseType()
@@ -106,22 +121,41 @@ func run(pass *analysis.Pass) (any, error) {
 		s.checkEntryMethod(decl)
 	}
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	s.collectEntries(in)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		site, ok := boundary.SiteOf(pass.TypesInfo, call)
 		if !ok || site.Entry == nil || s.generated(call.Pos()) {
 			continue
 		}
-		switch entry := ast.Unparen(site.Entry).(type) {
-		case *ast.FuncLit:
-			s.checkLiteral(cur, entry, site.Op)
-		case *ast.SelectorExpr:
-			s.checkMethodValue(cur, entry, site.Op)
-		}
-		// A func-typed variable is a blind spot: what it holds is not
-		// known here.
+		s.checkEntry(cur, site.Entry, target{name: site.Op.String(), spawn: site.Op == boundary.Spawn})
 	}
+	for _, c := range s.wrapperCalls() {
+		s.checkEntry(c.cur, c.arg, target{name: c.name})
+	}
+	s.exportFacts()
 	return r.Used(), nil
+}
+
+// target names what runs a closure in a new isolate, for messages:
+// Spawn, Run, or a function that hands its argument to one of them.
+type target struct {
+	name  string
+	spawn bool // runtime.Spawn itself, whose message is copied
+}
+
+func (t target) String() string { return t.name }
+
+// checkEntry judges the function given to run in a new isolate.
+func (s *state) checkEntry(cur inspector.Cursor, entry ast.Expr, op target) {
+	switch entry := ast.Unparen(entry).(type) {
+	case *ast.FuncLit:
+		s.checkLiteral(cur, entry, op)
+	case *ast.SelectorExpr:
+		s.checkMethodValue(cur, entry, op)
+	}
+	// A func-typed variable is a blind spot: what it holds is not known
+	// here.
 }
 
 func qualifier(pkg *types.Package) types.Qualifier {
@@ -252,7 +286,7 @@ func (s *state) declOf(chain []ast.Node) *types.Func {
 
 // checkLiteral judges the variables a func literal given to Spawn or Run
 // captures.
-func (s *state) checkLiteral(cur inspector.Cursor, lit *ast.FuncLit, op boundary.Op) {
+func (s *state) checkLiteral(cur inspector.Cursor, lit *ast.FuncLit, op target) {
 	caps := s.capturesOf(lit)
 	if len(caps) == 0 {
 		return
@@ -260,6 +294,9 @@ func (s *state) checkLiteral(cur inspector.Cursor, lit *ast.FuncLit, op boundary
 	chain := funcs(cur)
 	decl := s.declOf(chain)
 	for _, c := range caps {
+		if s.calledParam[c.v] {
+			continue // the function's callers are judged for what it runs
+		}
 		class, reason := s.check.Classify(c.v.Type())
 		if class != sendable.Sendable {
 			if s.forTypeParams(decl, c.v.Type()) {
@@ -338,7 +375,7 @@ func (s *state) forTypeParams(decl *types.Func, t types.Type) bool {
 	return class == sendable.Sendable
 }
 
-func (s *state) reportUnsendable(cur inspector.Cursor, lit *ast.FuncLit, op boundary.Op, c *captured, class sendable.Class, reason *sendable.Reason) {
+func (s *state) reportUnsendable(cur inspector.Cursor, lit *ast.FuncLit, op target, c *captured, class sendable.Class, reason *sendable.Reason) {
 	t := types.TypeString(c.v.Type(), s.qual)
 	d := analysis.Diagnostic{
 		Pos: lit.Pos(),
@@ -353,7 +390,7 @@ func (s *state) reportUnsendable(cur inspector.Cursor, lit *ast.FuncLit, op boun
 		if fix := s.copyFix(cur, lit, c.v, true); fix != nil {
 			d.Message += "; capture a deep copy made before the closure"
 			d.SuggestedFixes = []analysis.SuggestedFix{*fix}
-		} else if op == boundary.Spawn {
+		} else if op.spawn {
 			d.Message += "; pass it as the message, which Spawn copies"
 		}
 	} else {
@@ -383,7 +420,7 @@ func explain(r *sendable.Reason, q types.Qualifier) string {
 
 // checkMethodValue judges the receiver a method value given to Spawn or
 // Run binds.
-func (s *state) checkMethodValue(cur inspector.Cursor, sel *ast.SelectorExpr, op boundary.Op) {
+func (s *state) checkMethodValue(cur inspector.Cursor, sel *ast.SelectorExpr, op target) {
 	selection, ok := s.pass.TypesInfo.Selections[sel]
 	if !ok || selection.Kind() != types.MethodVal {
 		return // a package-qualified function binds nothing
