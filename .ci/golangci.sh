@@ -20,7 +20,10 @@ bin="$(go env GOCACHE)/isolate-ci/golangci-lint"
 mkdir -p "$(dirname "$bin")"
 start=$SECONDS
 # go build skips the link when $bin is already up to date.
-(cd .ci/golangci && go build -o "$bin" .)
+if ! (cd .ci/golangci && go build -o "$bin" .); then
+	echo "building .ci/golangci failed; when the main go.mod changed, run (cd .ci/golangci && go mod tidy) and commit its go.mod and go.sum"
+	exit 1
+fi
 echo "built in $((SECONDS - start))s: $("$bin" version)"
 
 # A fresh result cache: golangci-lint's cache must not hide a change of the
