@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-isolate/isolate/analyzer/capture"
 	"github.com/go-isolate/isolate/analyzer/directive"
+	"github.com/go-isolate/isolate/analyzer/global"
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
 	"github.com/go-isolate/isolate/analyzer/send"
 	"github.com/go-isolate/isolate/analyzer/stale"
@@ -18,6 +19,7 @@ import (
 var Analyzers = []*analysis.Analyzer{
 	send.Analyzer,
 	capture.Analyzer,
+	global.Analyzer,
 	stale.Analyzer,
 	directive.Analyzer,
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/go-isolate/isolate/analyzer/capture"
+	"github.com/go-isolate/isolate/analyzer/global"
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
 	"github.com/go-isolate/isolate/analyzer/internal/ignore"
 	"github.com/go-isolate/isolate/analyzer/send"
@@ -31,7 +32,7 @@ that silenced no finding of any isolatevet rule.`
 
 // rules are the rules whose findings //isolate:ignore may silence; each
 // returns the ignores it used as its result.
-var rules = []*analysis.Analyzer{send.Analyzer, capture.Analyzer, stale.Analyzer}
+var rules = []*analysis.Analyzer{send.Analyzer, capture.Analyzer, global.Analyzer, stale.Analyzer}
 
 // Analyzer is the directive rule.
 var Analyzer = &analysis.Analyzer{

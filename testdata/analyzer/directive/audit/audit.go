@@ -1,5 +1,5 @@
 // Package audit streams ledger snapshots to an auditing isolate. Its ignores
-// silence findings of the send and capture rules, or nothing.
+// silence findings of the send, capture and global rules, or nothing.
 package audit
 
 import (
@@ -42,4 +42,15 @@ func Tally(ctx context.Context, index map[string]int) (int, error) {
 	return runtime.Run(ctx, func(ctx context.Context) (int, error) {
 		return len(index), nil
 	})
+}
+
+// audited counts the snapshots the auditor has seen; only tests read it,
+// after the auditor ends.
+var audited int
+
+func auditor(ctx context.Context, _ struct{}) { audited++ }
+
+// StartAuditor starts the isolate that audits snapshots.
+func StartAuditor(ctx context.Context) (*runtime.Isolate, error) {
+	return runtime.Spawn(ctx, auditor, struct{}{}) //isolate:ignore tests read audited only after the auditor ends
 }
