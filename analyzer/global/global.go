@@ -108,7 +108,12 @@ type checker struct {
 	r         *ignore.Reporter
 	here      string // the package's path, to qualify names
 	generated map[*token.File]bool
-	writes    map[string][]Write // variable key → writes, by package; built on demand
+	writes    map[string][]writer // variable key → its writers; built on demand
+}
+
+// writer is a package that writes a variable, and where.
+type writer struct {
+	pkg, at string
 }
 
 // root is one function that runs inside an isolate, with what it reaches.
@@ -334,12 +339,12 @@ func (ck *checker) report(pos, end token.Pos, what string, roots []root) {
 // there is one, else the first by package path.
 func (ck *checker) writtenAt(v Ref) (string, bool) {
 	if ck.writes == nil {
-		ck.writes = map[string][]Write{}
+		ck.writes = map[string][]writer{}
 		pass := ck.s.c.pass
 		add := func(pkg string, ws []Write) {
 			for _, w := range ws {
 				k := w.Var.key()
-				ck.writes[k] = append(ck.writes[k], Write{Var: Ref{Path: pkg}, At: w.At})
+				ck.writes[k] = append(ck.writes[k], writer{pkg, w.At})
 			}
 		}
 		for _, pf := range pass.AllPackageFacts() {
@@ -353,15 +358,15 @@ func (ck *checker) writtenAt(v Ref) (string, bool) {
 	if len(ws) == 0 {
 		return "", false
 	}
-	w := slices.MinFunc(ws, func(a, b Write) int {
+	w := slices.MinFunc(ws, func(a, b writer) int {
 		// The variable's own package first, then by path.
-		if (a.Var.Path == v.Path) != (b.Var.Path == v.Path) {
-			if a.Var.Path == v.Path {
+		if (a.pkg == v.Path) != (b.pkg == v.Path) {
+			if a.pkg == v.Path {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(a.Var.Path, b.Var.Path), cmp.Compare(a.At, b.At))
+		return cmp.Or(cmp.Compare(a.pkg, b.pkg), cmp.Compare(a.at, b.at))
 	})
-	return w.At, true
+	return w.at, true
 }

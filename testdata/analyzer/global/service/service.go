@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-isolate/isolate/runtime"
 
+	"example.com/global/admin"
 	"example.com/global/stats"
 )
 
@@ -81,7 +82,7 @@ func (w *Worker) run(ctx context.Context, job Job) { // want run:"reaches servic
 // drain empties the queue inside its own isolate.
 //
 //isolate:entry
-func drain(ctx context.Context, _ struct{}) { // want `isolate entry drain reaches mutable global pending: drain \(written at service.go:86\)`
+func drain(ctx context.Context, _ struct{}) { // want `isolate entry drain reaches mutable global pending: drain \(written at service.go:87\)`
 	for pending > 0 {
 		pending--
 	}
@@ -94,21 +95,28 @@ func tidy(ctx context.Context, _ struct{}) {
 	_ = stats.Limit("get")
 }
 
+// locate reports where it runs; package admin may move the region meanwhile.
+func locate(ctx context.Context, _ struct{}) {
+	_ = stats.Here()
+}
+
 // Start starts the workers.
-func Start(ctx context.Context) error { // want Start:"reaches service.pending\\(w\\), service.requests\\(w\\), stats.Verbose\\(w\\), stats.hits\\(w\\)"
+func Start(ctx context.Context) error { // want Start:"reaches service.pending\\(w\\), service.requests\\(w\\), stats.Region\\(w\\), stats.Verbose\\(w\\), stats.hits\\(w\\)"
 	stats.Verbose = os.Getenv("DEBUG") != ""
 	pending = 3
 	if _, err := runtime.Spawn(ctx, worker, Job{Kind: "get"}); err != nil { // want `isolate entry worker reaches mutable global stats.hits: worker → record → stats.Record → stats.bump \(written at stats.go:65\)`
 		return err
 	}
-	if _, err := runtime.Spawn(ctx, checker, Job{Kind: "put"}); err != nil { // want `isolate entry checker reaches mutable global stats.Verbose: checker → stats.Logf \(written at service.go:99\)`
+	if _, err := runtime.Spawn(ctx, checker, Job{Kind: "put"}); err != nil { // want `isolate entry checker reaches mutable global stats.Verbose: checker → stats.Logf \(written at service.go:105\)`
 		return err
 	}
 	w := &Worker{}
-	runtime.Spawn(ctx, w.run, Job{})  // want `isolate entry Worker.run reaches mutable global pending: Worker.run \(written at service.go:78\)`
+	runtime.Spawn(ctx, w.run, Job{})  // want `isolate entry Worker.run reaches mutable global pending: Worker.run \(written at service.go:79\)`
 	runtime.Spawn(ctx, worker, Job{}) //isolate:ignore hit counts are approximate in this report
 	runtime.Spawn(ctx, tidy, struct{}{})
-	n, err := runtime.Run(ctx, func(ctx context.Context) (int, error) { // want `isolate entry func literal reaches mutable global requests: func literal \(written at service.go:113\)` `isolate entry func literal reaches mutable global stats.hits: func literal → record → stats.Record → stats.bump \(written at stats.go:65\)`
+	runtime.Spawn(ctx, locate, struct{}{}) // want `isolate entry locate reaches mutable global stats.Region: locate → stats.Here \(written at admin.go:7\)`
+	admin.Move("us")
+	n, err := runtime.Run(ctx, func(ctx context.Context) (int, error) { // want `isolate entry func literal reaches mutable global requests: func literal \(written at service.go:121\)` `isolate entry func literal reaches mutable global stats.hits: func literal → record → stats.Record → stats.bump \(written at stats.go:65\)`
 		record("run")
 		requests.Inc()
 		return requests.N(), nil

@@ -114,3 +114,9 @@ func Default(kind string) int {
 	})
 	return defaults[kind]
 }
+
+// Region is where the service runs; package admin moves it.
+var Region = "eu"
+
+// Here reports the region.
+func Here() string { return Region } // want Here:"reaches stats.Region$"
