@@ -11,6 +11,7 @@ import (
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
 	"github.com/go-isolate/isolate/analyzer/send"
 	"github.com/go-isolate/isolate/analyzer/stale"
+	"github.com/go-isolate/isolate/analyzer/transfer"
 )
 
 // Analyzers is the isolatevet suite, one analyzer per rule. Drivers
@@ -20,6 +21,7 @@ var Analyzers = []*analysis.Analyzer{
 	send.Analyzer,
 	capture.Analyzer,
 	global.Analyzer,
+	transfer.Analyzer,
 	stale.Analyzer,
 	directive.Analyzer,
 }

@@ -344,6 +344,14 @@ func runSuite(t *testing.T, dir string, patterns ...string) {
 	findings := 0
 	for act := range graph.All() {
 		if act.Err != nil {
+			// A rule without RunDespiteErrors skips a package that does
+			// not compile, and the rules that require it then fail too:
+			// the driver reports both, and nothing breaks.
+			msg := act.Err.Error()
+			if act.Package.IllTyped && (msg == "analysis skipped due to errors in package" || strings.HasPrefix(msg, "failed prerequisites: ")) {
+				t.Logf("%s: %v", act, act.Err)
+				continue
+			}
 			t.Errorf("%s: %v", act, act.Err)
 		}
 		if act.IsRoot {

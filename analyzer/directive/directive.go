@@ -16,6 +16,7 @@ import (
 	"github.com/go-isolate/isolate/analyzer/internal/ignore"
 	"github.com/go-isolate/isolate/analyzer/send"
 	"github.com/go-isolate/isolate/analyzer/stale"
+	"github.com/go-isolate/isolate/analyzer/transfer"
 	directives "github.com/go-isolate/isolate/internal/directive"
 )
 
@@ -32,7 +33,7 @@ that silenced no finding of any isolatevet rule.`
 
 // rules are the rules whose findings //isolate:ignore may silence; each
 // returns the ignores it used as its result.
-var rules = []*analysis.Analyzer{send.Analyzer, capture.Analyzer, global.Analyzer, stale.Analyzer}
+var rules = []*analysis.Analyzer{send.Analyzer, capture.Analyzer, global.Analyzer, transfer.Analyzer, stale.Analyzer}
 
 // Analyzer is the directive rule.
 var Analyzer = &analysis.Analyzer{

@@ -19,12 +19,11 @@
 // RULE prints a rule's documentation.
 //
 // Exit codes, standalone: 0 when there is no finding (and with -json or
-// -fix, unless the run failed); 1 when the run failed: a rule failed, or a
-// package did not load or type-check and no rule found anything in what
-// could be read; 2 for a bad command line; 3 when there are findings (the
-// rules run despite type errors, so a package that does not compile may
-// have findings too, printed with its errors). Under go vet, go vet's own
-// status is 1 for findings and failures alike.
+// -fix, unless the run failed); 1 when the run failed: a package did not
+// load or type-check, or a rule could not run on one (findings made anyway
+// are printed too); 2 for a bad command line; 3 when there are findings,
+// which wins over 1 when every rule could run despite the errors. Under go
+// vet, go vet's own status is 1 for findings and failures alike.
 package main
 
 import (
@@ -88,11 +87,11 @@ Flags:
 
 Exit codes (standalone):
 	0  no findings; also with -json or -fix, unless the run failed
-	1  the run failed: a rule failed, or a package did not load or
-	   type-check and nothing was found in what could be read
+	1  the run failed: a package did not load or type-check, or a rule
+	   could not run on one; findings made anyway are printed too
 	2  bad command line
-	3  findings were reported (with the errors of any package that
-	   does not compile)
+	3  findings were reported; this wins over 1 when every rule could
+	   run despite the errors
 Under go vet, go vet exits 1 for findings and failures alike.
 
 Silence one finding with a comment on its line, or the line before:

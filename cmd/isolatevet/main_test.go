@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/go-isolate/isolate/analyzer"
 )
 
 // TestMain makes the test binary double as isolatevet, so that scripts run
@@ -90,7 +92,11 @@ func exitcode(ts *testscript.TestScript, neg bool, args []string) {
 func TestMainUsageNamesEveryRule(t *testing.T) {
 	var b strings.Builder
 	usage(&b, "isolatevet")
-	for _, name := range []string{"stale", "directive", "Exit codes", "-sendable"} {
+	want := []string{"Exit codes", "-sendable"}
+	for _, a := range analyzer.Analyzers {
+		want = append(want, "\t"+a.Name+" ")
+	}
+	for _, name := range want {
 		if !strings.Contains(b.String(), name) {
 			t.Errorf("usage does not mention %q:\n%s", name, b.String())
 		}
