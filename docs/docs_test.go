@@ -119,6 +119,7 @@ func TestPrograms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dependOnCheckout(t, abs)
 	tmp := t.TempDir()
 	where := map[string]string{} // file in tmp → its block's position
 	dirs := map[string]bool{}
@@ -231,6 +232,29 @@ func TestPrograms(t *testing.T) {
 		if got.String() != b.text {
 			t.Errorf("%s:%d: go vet -vettool=isolatevet in %s prints\n%s\nthe page says\n%s", b.doc, b.line, b.vet, got.String(), b.text)
 		}
+	}
+}
+
+// dependOnCheckout stats every Go source and module file of the checkout.
+// The programs are built by go commands the test starts, whose reads go
+// test cannot see; stat'ing the files itself makes go test's result cache
+// notice when the code the programs depend on changes.
+func dependOnCheckout(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if name := d.Name(); strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum" {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
