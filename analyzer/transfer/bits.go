@@ -57,6 +57,20 @@ func (s set) intersects(t set) bool {
 	return false
 }
 
+// subset reports whether every element of s is in t.
+func (s set) subset(t set) bool {
+	for i, w := range s {
+		var u uint64
+		if i < len(t) {
+			u = t[i]
+		}
+		if w&^u != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (s set) empty() bool {
 	for _, w := range s {
 		if w != 0 {

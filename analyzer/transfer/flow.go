@@ -1,34 +1,38 @@
 package transfer
 
 import (
-	"go/token"
 	"go/types"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
 
-// The move analysis of one function, on SSA form.
+// The move analysis of one function, on SSA form, in two phases.
 //
-// Memory is modelled by origins: an origin stands for the object (or, for a
-// value of struct or array type, the memory reachable from it) that one
-// instruction makes: an allocation, a make, a call's result, a closure, a
-// parameter, a free variable, a global. An origin's most recent instance is
-// the one tracked: when its instruction runs again (a loop), references to
-// the old instance are dropped, so a value made fresh on every iteration is
-// never mistaken for the one an earlier iteration moved. What a container
-// (a field of an origin, its elements, a variable's cell) holds is a set of
-// origins; a container never stored to on the path holds its initial
-// content, an origin of its own. Each element loaded from a slice, array or
-// map is an origin of its own, since one element says nothing of another.
+// The first phase, once per function, is an intraprocedural points-to
+// analysis. Memory is modelled by origins: an origin stands for the object
+// (or, for a value of struct or array type, the memory reachable from it)
+// that one instruction makes: an allocation, a make, a call's result, a
+// closure, a parameter, a free variable, a global. An origin's most recent
+// instance is the one tracked: when its instruction runs again (a loop),
+// references to the old instance are dropped, so a value made fresh on
+// every iteration is never mistaken for the one an earlier iteration
+// moved. What a container (a field of an origin, its elements, a
+// variable's cell) holds is a set of origins; a container never stored to
+// on the path holds its initial content, an origin of its own. Each element
+// loaded from a slice, array or map is an origin of its own, since one
+// element says nothing of another. The phase records, for each instruction,
+// what the second phase needs: which containers a load reads and a store
+// overwrites, what each handed-on value reaches, and at each transfer the
+// values and containers that refer to the moved memory (everything
+// reachable from the moved value).
 //
-// Along every path from the transfer, the state records which values refer
-// to moved memory (tainted values) and which containers outside the moved
-// memory hold a reference into it (tainted containers): at the transfer,
-// every value and container whose origins meet the moved region, which is
-// everything reachable from the moved value. Using a tainted value, or
-// handing on a value from which a tainted container is reachable, is a use
-// after the transfer; a path reports its first use only.
+// The second phase, once per transfer, follows the paths from the
+// transfer: which values refer to moved memory (tainted values) and which
+// containers outside it hold a reference into it (tainted containers).
+// Using a tainted value, or handing on a value from which a tainted
+// container is reachable, is a use after the transfer; each path reports
+// its first use only.
 
 // Container fields.
 const (
@@ -50,24 +54,27 @@ const (
 
 type origin struct {
 	kind  originKind
-	key   ckey // kInit: the container
-	depth int  // kInit: how many containers deep
+	depth int // kInit: how many containers deep
 }
 
 // maxDepth bounds the chains of initial contents (p.next.next...): deeper
 // loads are not tracked, which can only hide a use, never invent one.
 const maxDepth = 4
 
-// flow is the move analysis of one function; its origins are shared by the
-// transfers of the function.
+// flow is the move analysis of one function.
 type flow struct {
 	fn       *ssa.Function
 	sendable func(types.Type) bool // a copy shares nothing
 	origins  []origin
-	byInstr  map[any]int // instruction, value or defer → its origin
-	byInit   map[ckey]int
+	byKey    map[any]int   // instruction, value or defer → its origin
+	byInit   map[ckey]int  // container → the origin of its initial content
+	inits    map[int][]int // origin → the initial contents of its containers
+	defers   map[int]*ssa.Defer
+	sites    map[ssa.Instruction]ssa.Value // transfer calls → the moved value
 	// debug maps each block to its DebugRefs, by instruction index.
 	debug map[*ssa.BasicBlock][]debugRef
+	// info holds what the first phase found at each instruction.
+	info map[ssa.Instruction]*info
 }
 
 type debugRef struct {
@@ -75,8 +82,44 @@ type debugRef struct {
 	ref   *ssa.DebugRef
 }
 
-func newFlow(fn *ssa.Function, sendable func(types.Type) bool) *flow {
-	f := &flow{fn: fn, sendable: sendable, byInstr: map[any]int{}, byInit: map[ckey]int{}, debug: map[*ssa.BasicBlock][]debugRef{}}
+// info is what the taint phase needs to know of one instruction.
+type info struct {
+	loads []ckey // containers whose taint the loaded value takes
+	kills []ckey // containers a strong store overwrites
+	// spreads: where a tainted source container makes destinations
+	// tainted (append, copy).
+	spreads []spread
+	drops   set               // origins made afresh: their containers are new
+	reach   map[ssa.Value]set // handed-on operands → the origins they reach
+	defers  []deferReach      // at RunDefers, Panic and Exit: the pending deferred calls
+	seed    *seed             // at a transfer: what it taints
+}
+
+type spread struct{ from, to []ckey }
+
+type deferReach struct {
+	d     *ssa.Defer
+	reach set
+}
+
+// seed is what a transfer taints.
+type seed struct {
+	values map[ssa.Value]bool
+	keys   map[ckey]bool
+}
+
+func newFlow(fn *ssa.Function, sendable func(types.Type) bool, sites map[ssa.Instruction]ssa.Value) *flow {
+	f := &flow{
+		fn:       fn,
+		sendable: sendable,
+		byKey:    map[any]int{},
+		byInit:   map[ckey]int{},
+		inits:    map[int][]int{},
+		defers:   map[int]*ssa.Defer{},
+		sites:    sites,
+		debug:    map[*ssa.BasicBlock][]debugRef{},
+		info:     map[ssa.Instruction]*info{},
+	}
 	for _, b := range fn.Blocks {
 		for i, instr := range b.Instrs {
 			if ref, ok := instr.(*ssa.DebugRef); ok && !ref.IsAddr {
@@ -84,16 +127,17 @@ func newFlow(fn *ssa.Function, sendable func(types.Type) bool) *flow {
 			}
 		}
 	}
+	f.pointsTo()
 	return f
 }
 
 func (f *flow) siteOrigin(key any, kind originKind) int {
-	if o, ok := f.byInstr[key]; ok {
+	if o, ok := f.byKey[key]; ok {
 		return o
 	}
 	o := len(f.origins)
 	f.origins = append(f.origins, origin{kind: kind})
-	f.byInstr[key] = o
+	f.byKey[key] = o
 	return o
 }
 
@@ -111,50 +155,29 @@ func (f *flow) initOrigin(k ckey) int {
 		return -1
 	}
 	o := len(f.origins)
-	f.origins = append(f.origins, origin{kind: kInit, key: k, depth: depth})
+	f.origins = append(f.origins, origin{kind: kInit, depth: depth})
 	f.byInit[k] = o
+	f.inits[k.o] = append(f.inits[k.o], o)
 	return o
 }
 
-// state is what is known at a point of a path.
+// state is the points-to state at a point of the function, joined over the
+// paths that reach it.
 type state struct {
-	pts   map[ssa.Value]set // origins each pointer-holding value refers to
-	cnt   map[ckey]set      // what each container holds
-	elems map[int]set       // elements loaded from each origin's containers
-	tv    map[ssa.Value]bool
-	tc    map[ckey]bool
-	// undoV and undoC are what the last transfer tainted: a transfer whose
-	// error is not nil moved nothing.
-	undoV   map[ssa.Value]bool
-	undoC   map[ckey]bool
-	pending set // deferred calls registered on the path (their origins)
+	pts     map[ssa.Value]set // origins each pointer-holding value refers to
+	cnt     map[ckey]set      // what each container holds
+	elems   map[int]set       // elements loaded from each origin's containers
+	pending set               // deferred calls registered (their origins)
 }
 
 func newState() *state {
-	return &state{
-		pts:   map[ssa.Value]set{},
-		cnt:   map[ckey]set{},
-		elems: map[int]set{},
-		tv:    map[ssa.Value]bool{},
-		tc:    map[ckey]bool{},
-		undoV: map[ssa.Value]bool{},
-		undoC: map[ckey]bool{},
-	}
+	return &state{pts: map[ssa.Value]set{}, cnt: map[ckey]set{}, elems: map[int]set{}}
 }
 
 // copy returns an independent copy. Sets stored in maps are never changed
 // in place, so the maps are copied shallowly.
 func (s *state) copy() *state {
-	return &state{
-		pts:     clone(s.pts),
-		cnt:     clone(s.cnt),
-		elems:   clone(s.elems),
-		tv:      clone(s.tv),
-		tc:      clone(s.tc),
-		undoV:   clone(s.undoV),
-		undoC:   clone(s.undoC),
-		pending: s.pending.clone(),
-	}
+	return &state{pts: clone(s.pts), cnt: clone(s.cnt), elems: clone(s.elems), pending: s.pending.clone()}
 }
 
 func clone[K comparable, V any](m map[K]V) map[K]V {
@@ -167,29 +190,23 @@ func clone[K comparable, V any](m map[K]V) map[K]V {
 
 // join merges t into s and reports whether s grew.
 func (s *state) join(t *state) bool {
-	changed := false
-	changed = joinSets(s.pts, t.pts) || changed
+	changed := joinSets(s.pts, t.pts)
 	changed = joinSets(s.cnt, t.cnt) || changed
 	changed = joinSets(s.elems, t.elems) || changed
-	changed = joinBools(s.tv, t.tv) || changed
-	changed = joinBools(s.tc, t.tc) || changed
-	changed = joinBools(s.undoV, t.undoV) || changed
-	changed = joinBools(s.undoC, t.undoC) || changed
-	changed = s.pending.union(t.pending) || changed
-	return changed
+	return s.pending.union(t.pending) || changed
 }
 
 func joinSets[K comparable](dst, src map[K]set) bool {
 	changed := false
 	for k, v := range src {
 		old, ok := dst[k]
-		if !ok {
+		switch {
+		case !ok:
 			dst[k] = v
 			changed = true
-			continue
-		}
-		n := old.clone()
-		if n.union(v) {
+		case !v.subset(old):
+			n := old.clone()
+			n.union(v)
 			dst[k] = n
 			changed = true
 		}
@@ -197,24 +214,81 @@ func joinSets[K comparable](dst, src map[K]set) bool {
 	return changed
 }
 
-func joinBools[K comparable](dst, src map[K]bool) bool {
-	changed := false
-	for k := range src {
-		if !dst[k] {
-			dst[k] = true
-			changed = true
+// pointsTo runs the first phase to its fixed point, then records what
+// each instruction does.
+func (f *flow) pointsTo() {
+	fn := f.fn
+	if len(fn.Blocks) == 0 {
+		return
+	}
+	entry := newState()
+	for _, p := range fn.Params {
+		if hasPointers(p.Type()) {
+			entry.pts[p] = single(f.siteOrigin(p, kSite))
 		}
 	}
-	return changed
+	for _, fv := range fn.FreeVars {
+		entry.pts[fv] = single(f.siteOrigin(fv, kSite))
+	}
+	in := map[*ssa.BasicBlock]*state{fn.Blocks[0]: entry}
+	queue := []*ssa.BasicBlock{fn.Blocks[0]}
+	queued := map[*ssa.BasicBlock]bool{fn.Blocks[0]: true}
+	for len(queue) > 0 {
+		b := queue[0]
+		queue = queue[1:]
+		queued[b] = false
+		s := in[b].copy()
+		for _, instr := range b.Instrs {
+			f.step(s, instr, nil)
+		}
+		for _, succ := range b.Succs {
+			out := s.copy()
+			f.phis(out, b, succ)
+			if old, ok := in[succ]; !ok {
+				in[succ] = out
+			} else if !old.join(out) {
+				continue
+			}
+			if !queued[succ] {
+				queued[succ] = true
+				queue = append(queue, succ)
+			}
+		}
+	}
+	for _, b := range fn.Blocks {
+		s, ok := in[b]
+		if !ok {
+			continue // unreachable
+		}
+		s = s.copy()
+		for _, instr := range b.Instrs {
+			inf := &info{}
+			f.step(s, instr, inf)
+			f.info[instr] = inf
+		}
+	}
 }
 
-// moving reports whether anything moved is tracked on the path.
-func (s *state) moving() bool { return len(s.tv) > 0 || len(s.tc) > 0 }
-
-// clear forgets the move: the path has reported its first use.
-func (s *state) clear() {
-	s.tv, s.tc = map[ssa.Value]bool{}, map[ckey]bool{}
-	s.undoV, s.undoC = map[ssa.Value]bool{}, map[ckey]bool{}
+// phis sets the φ-nodes of succ to their operands on the edge from b.
+func (f *flow) phis(s *state, b, succ *ssa.BasicBlock) {
+	idx := slices.Index(succ.Preds, b)
+	type phiVal struct {
+		phi *ssa.Phi
+		pts set
+	}
+	var vals []phiVal
+	for _, instr := range succ.Instrs {
+		phi, ok := instr.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		if idx >= 0 && idx < len(phi.Edges) {
+			vals = append(vals, phiVal{phi, f.ptsOf(s, phi.Edges[idx])})
+		}
+	}
+	for _, v := range vals {
+		f.define(s, v.phi, v.pts)
+	}
 }
 
 // ptsOf returns the origins v refers to.
@@ -233,44 +307,32 @@ func (f *flow) ptsOf(s *state, v ssa.Value) set {
 	return nil
 }
 
-// define records v's origins and taint, replacing those of an earlier run
-// of its instruction. A value that holds no pointer refers to nothing.
-// A value of a sendable type is a copy that shares nothing: never tainted.
-func (f *flow) define(s *state, v ssa.Value, p set, tainted bool) {
-	if tainted && f.sendable(v.Type()) {
-		tainted = false
-	}
+// define records the origins of v, replacing those of an earlier run of its
+// instruction. A value that holds no pointer refers to nothing.
+func (f *flow) define(s *state, v ssa.Value, p set) {
 	if p.empty() || !hasPointers(v.Type()) {
 		delete(s.pts, v)
-	} else {
-		s.pts[v] = p
+		return
 	}
-	if tainted {
-		s.tv[v] = true
-	} else {
-		delete(s.tv, v)
-	}
+	s.pts[v] = p
 }
 
 // fresh makes a new instance of origin o: references to the old one are
-// dropped, with what it and its contents held.
-func (f *flow) fresh(s *state, o int) {
-	drop := single(o)
+// dropped, with what it and its contents held. It returns the origins
+// dropped.
+func (f *flow) fresh(s *state, o int) set {
 	// The initial contents of its containers and the elements loaded from
 	// it belong to the old instance too.
-	for changed := true; changed; {
-		changed = false
-		for k, io := range f.byInit {
-			if drop.has(k.o) && !drop.has(io) {
-				drop.add(io)
-				changed = true
-			}
-		}
-		for co, es := range s.elems {
-			if drop.has(co) {
-				if drop.union(es) {
-					changed = true
-				}
+	drop := single(o)
+	for work := []int{o}; len(work) > 0; {
+		x := work[len(work)-1]
+		work = work[:len(work)-1]
+		next := slices.Clone(f.inits[x])
+		s.elems[x].each(func(e int) { next = append(next, e) })
+		for _, y := range next {
+			if !drop.has(y) {
+				drop.add(y)
+				work = append(work, y)
 			}
 		}
 	}
@@ -292,11 +354,6 @@ func (f *flow) fresh(s *state, o int) {
 			s.cnt[k] = n
 		}
 	}
-	for k := range s.tc {
-		if drop.has(k.o) {
-			delete(s.tc, k)
-		}
-	}
 	for co, es := range s.elems {
 		if drop.has(co) {
 			delete(s.elems, co)
@@ -308,14 +365,7 @@ func (f *flow) fresh(s *state, o int) {
 			s.elems[co] = n
 		}
 	}
-}
-
-// make defines v as the fresh object its instruction makes.
-func (f *flow) make(s *state, v ssa.Value, key any) int {
-	o := f.siteOrigin(key, kSite)
-	f.fresh(s, o)
-	f.define(s, v, single(o), false)
-	return o
+	return drop
 }
 
 // reach returns the origins reachable from p through containers.
@@ -335,62 +385,6 @@ func (f *flow) reach(s *state, p set) set {
 		}
 	}
 	return r
-}
-
-// holds reports whether a value referring to p hands on a reference to
-// moved memory: a tainted container is reachable from p.
-func (f *flow) holds(s *state, p set) bool {
-	if len(s.tc) == 0 || p.empty() {
-		return false
-	}
-	r := f.reach(s, p)
-	for k := range s.tc {
-		if r.has(k.o) {
-			return true
-		}
-	}
-	return false
-}
-
-// escapes reports whether handing v on uses moved memory.
-func (f *flow) escapes(s *state, v ssa.Value) bool {
-	return s.tv[v] || f.holds(s, f.ptsOf(s, v))
-}
-
-// move applies the transfer of v: everything that refers to the memory
-// reachable from v is tainted.
-func (f *flow) move(s *state, v ssa.Value) {
-	moved := f.reach(s, f.ptsOf(s, v))
-	s.undoV, s.undoC = map[ssa.Value]bool{}, map[ckey]bool{}
-	taint := func(x ssa.Value) {
-		if !s.tv[x] && !f.sendable(x.Type()) {
-			s.tv[x] = true
-			s.undoV[x] = true
-		}
-	}
-	taint(v)
-	for x, p := range s.pts {
-		if p.intersects(moved) {
-			taint(x)
-		}
-	}
-	for k, c := range s.cnt {
-		if !moved.has(k.o) && c.intersects(moved) && !s.tc[k] {
-			s.tc[k] = true
-			s.undoC[k] = true
-		}
-	}
-}
-
-// undo reverts the last transfer: its error was not nil.
-func (s *state) undo() {
-	for v := range s.undoV {
-		delete(s.tv, v)
-	}
-	for k := range s.undoC {
-		delete(s.tc, k)
-	}
-	s.undoV, s.undoC = map[ssa.Value]bool{}, map[ckey]bool{}
 }
 
 // Addresses.
@@ -424,12 +418,11 @@ func isStructPtr(t types.Type) bool {
 	return ok
 }
 
-// load returns what is loaded from addr by instr, and whether it refers to
-// moved memory.
-func (f *flow) load(s *state, addr ssa.Value, instr any) (set, bool) {
+// load returns what instr loads from addr, and the containers it reads.
+func (f *flow) load(s *state, addr ssa.Value, instr any) (set, []ckey) {
 	origins, kind, field := f.addrOf(s, addr)
 	var out set
-	tainted := false
+	var keys []ckey
 	origins.each(func(o int) {
 		switch {
 		case kind == aField:
@@ -437,46 +430,45 @@ func (f *flow) load(s *state, addr ssa.Value, instr any) (set, bool) {
 			if _, ok := s.cnt[k]; !ok {
 				if d, ok := s.cnt[ckey{o, fDefault}]; ok {
 					out.union(d)
-					tainted = tainted || s.tc[ckey{o, fDefault}]
+					keys = append(keys, ckey{o, fDefault})
 					return
 				}
 				f.initialise(s, k)
 			}
 			out.union(s.cnt[k])
-			tainted = tainted || s.tc[k]
+			keys = append(keys, k)
 		case kind == aElem:
 			// Which element is loaded is not known: the result is an
 			// origin of its own (below), tainted if the elements may
 			// hold moved memory.
-			tainted = tainted || s.tc[ckey{o, fElem}]
+			keys = append(keys, ckey{o, fElem})
 		case isStructPtr(addr.Type()):
 			// A whole struct: every field.
-			any := false
+			found := false
 			for k, c := range s.cnt {
 				if k.o == o {
 					out.union(c)
-					tainted = tainted || s.tc[k]
-					any = true
+					keys = append(keys, k)
+					found = true
 				}
 			}
-			if !any {
+			if !found {
 				k := ckey{o, fDefault}
 				f.initialise(s, k)
 				out.union(s.cnt[k])
+				keys = append(keys, k)
 			}
 		default:
 			k := ckey{o, fElem}
-			if _, ok := s.cnt[k]; !ok {
-				f.initialise(s, k)
-			}
+			f.initialise(s, k)
 			out.union(s.cnt[k])
-			tainted = tainted || s.tc[k]
+			keys = append(keys, k)
 		}
 	})
 	if kind == aElem {
-		out.union(f.element(s, origins, instr))
+		return f.element(s, origins, instr), keys
 	}
-	return out, tainted
+	return out, keys
 }
 
 // element returns the origin of one element loaded by instr from the
@@ -504,55 +496,45 @@ func (f *flow) initialise(s *state, k ckey) {
 	}
 }
 
-// store records that v is stored at addr.
-func (f *flow) store(s *state, addr ssa.Value, v set, vTainted bool) {
+// store records that v is stored at addr, and returns the containers it
+// overwrites.
+func (f *flow) store(s *state, addr ssa.Value, v set) []ckey {
 	origins, kind, field := f.addrOf(s, addr)
-	strong := len(origins) > 0 && countOf(origins) == 1 && kind != aElem
+	strong := countOf(origins) == 1 && kind != aElem
+	var kills []ckey
+	put := func(k ckey) {
+		if strong {
+			s.cnt[k] = v
+			kills = append(kills, k)
+			return
+		}
+		n := s.cnt[k].clone()
+		n.union(v)
+		s.cnt[k] = n
+	}
 	origins.each(func(o int) {
 		switch {
 		case kind == aField:
-			f.put(s, ckey{o, field}, v, vTainted, strong)
+			put(ckey{o, field})
 		case kind == aElem:
-			f.put(s, ckey{o, fElem}, v, vTainted, false)
+			put(ckey{o, fElem})
 		case isStructPtr(addr.Type()):
-			if strong {
-				for k := range s.cnt {
-					if k.o == o {
-						delete(s.cnt, k)
-						delete(s.tc, k)
-					}
-				}
-				f.put(s, ckey{o, fDefault}, v, vTainted, true)
-				return
-			}
 			for k := range s.cnt {
 				if k.o == o {
-					f.put(s, k, v, vTainted, false)
+					if strong {
+						delete(s.cnt, k)
+						kills = append(kills, k)
+					} else {
+						put(k)
+					}
 				}
 			}
-			f.put(s, ckey{o, fDefault}, v, vTainted, false)
+			put(ckey{o, fDefault})
 		default:
-			f.put(s, ckey{o, fElem}, v, vTainted, strong)
+			put(ckey{o, fElem})
 		}
 	})
-}
-
-func (f *flow) put(s *state, k ckey, v set, tainted, strong bool) {
-	if strong {
-		s.cnt[k] = v
-		if tainted {
-			s.tc[k] = true
-		} else {
-			delete(s.tc, k)
-		}
-		return
-	}
-	n := s.cnt[k].clone()
-	n.union(v)
-	s.cnt[k] = n
-	if tainted {
-		s.tc[k] = true
-	}
+	return kills
 }
 
 func countOf(s set) int {
@@ -561,17 +543,17 @@ func countOf(s set) int {
 	return n
 }
 
-// elemsOf returns the element contents of the origins p, and whether one of
-// them holds moved memory.
-func (f *flow) elemsOf(s *state, p set) (set, bool) {
+// elemKeys returns the element containers of the origins p, and what they
+// hold.
+func (f *flow) elemKeys(s *state, p set) ([]ckey, set) {
+	var keys []ckey
 	var out set
-	tainted := false
 	p.each(func(o int) {
 		k := ckey{o, fElem}
+		keys = append(keys, k)
 		out.union(s.cnt[k])
-		tainted = tainted || s.tc[k]
 	})
-	return out, tainted
+	return keys, out
 }
 
 // hasPointers reports whether a value of type t can refer to memory.
@@ -638,37 +620,6 @@ func derivedFrom(v ssa.Value) ssa.Value {
 		return v.X
 	case *ssa.Range:
 		return v.X
-	}
-	return nil
-}
-
-// nameOf finds the source expression through which instr, at index i of
-// block b, uses v: the closest DebugRef before it whose value v is
-// computed from.
-func (f *flow) nameOf(b *ssa.BasicBlock, i int, v ssa.Value) *ssa.DebugRef {
-	var cands []ssa.Value
-	for x, n := v, 0; x != nil && n < 8; n++ {
-		cands = append(cands, x)
-		next := derivedFrom(x)
-		if next == nil {
-			switch y := x.(type) {
-			case *ssa.UnOp:
-				if y.Op == token.MUL {
-					next = y.X
-				}
-			case *ssa.Extract:
-				next = y.Tuple
-			case *ssa.Lookup:
-				next = y.X
-			}
-		}
-		x = next
-	}
-	refs := f.debug[b]
-	for j := len(refs) - 1; j >= 0; j-- {
-		if refs[j].index < i && slices.Contains(cands, refs[j].ref.X) {
-			return refs[j].ref
-		}
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return p
 	}
 	for _, fn := range functionsWith(pass, pkg, sites) {
-		check(r, newFlow(fn, sendableType), sites)
+		check(r, fn, sites, sendableType)
 	}
 	return r.Used(), nil
 }
@@ -223,8 +223,9 @@ func hasSite(fn *ssa.Function, sites map[token.Pos]site) bool {
 }
 
 // check analyses the transfers of fn and reports the uses after them.
-func check(r *ignore.Reporter, f *flow, sites map[token.Pos]site) {
-	fn := f.fn
+func check(r *ignore.Reporter, fn *ssa.Function, sites map[token.Pos]site, sendableType func(types.Type) bool) {
+	var moves []*moveSite
+	moved := map[ssa.Instruction]ssa.Value{}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			c, ok := instr.(*ssa.Call)
@@ -243,10 +244,17 @@ func check(r *ignore.Reporter, f *flow, sites map[token.Pos]site) {
 			if idx >= len(args) {
 				continue
 			}
-			ms := &moveSite{call: c, value: args[idx], exit: st.op == boundary.Exit, name: exprString(st.value)}
-			for _, u := range f.run(ms) {
-				report(r, st, ms, u)
-			}
+			moves = append(moves, &moveSite{call: c, value: args[idx], exit: st.op == boundary.Exit, name: exprString(st.value)})
+			moved[c] = args[idx]
+		}
+	}
+	if len(moves) == 0 {
+		return
+	}
+	f := newFlow(fn, sendableType, moved)
+	for _, ms := range moves {
+		for _, u := range f.run(ms) {
+			report(r, sites[ms.call.Pos()], ms, u)
 		}
 	}
 }
