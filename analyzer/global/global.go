@@ -140,7 +140,7 @@ func (ck *checker) entries(insp *inspector.Inspector) {
 	// Spawn and Run, and generated SpawnI functions.
 	for n := range insp.PreorderSeq((*ast.CallExpr)(nil)) {
 		call := n.(*ast.CallExpr)
-		if ck.isGenerated(call.Pos()) {
+		if name := calleeName(call); name != "Run" && !strings.HasPrefix(name, "Spawn") || ck.isGenerated(call.Pos()) {
 			continue
 		}
 		if site, ok := boundary.SiteOf(pass.TypesInfo, call); ok && site.Entry != nil && (site.Op == boundary.Spawn || site.Op == boundary.Run) {
@@ -153,6 +153,25 @@ func (ck *checker) entries(insp *inspector.Inspector) {
 			ck.port(iface, arg)
 		}
 	}
+}
+
+// calleeName returns the name a call's function is spelled with, for a
+// cheap filter before type information is consulted.
+func calleeName(call *ast.CallExpr) string {
+	fun := ast.Unparen(call.Fun)
+	switch x := fun.(type) {
+	case *ast.IndexExpr:
+		fun = x.X
+	case *ast.IndexListExpr:
+		fun = x.X
+	}
+	switch x := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return x.Sel.Name
+	}
+	return ""
 }
 
 // rootOf resolves an entry expression to the function it denotes. Func
