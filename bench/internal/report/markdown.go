@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -35,6 +36,25 @@ func MetaFrom(raw *Raw) Meta {
 		}
 	}
 	return m
+}
+
+// busy tells whether the load average before or after the run (1 minute)
+// exceeded the number of cores.
+func busy(m Meta) bool {
+	cores, err := strconv.ParseFloat(m.Cores, 64)
+	if err != nil || cores <= 0 {
+		return false
+	}
+	for _, l := range []string{m.LoadBefore, m.LoadAfter} {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(f[0], 64); err == nil && v > cores {
+			return true
+		}
+	}
+	return false
 }
 
 // Duration formats nanoseconds with a unit that keeps 3 significant digits.
@@ -110,6 +130,9 @@ func Markdown(w io.Writer, m Meta, groups []GroupResult, targets []Target, chart
 	p("| benchmarks run as | `%s` |\n", m.Flags)
 	if m.LoadBefore != "" {
 		p("| load average (1, 5, 15 min) | before %s; after %s |\n", m.LoadBefore, m.LoadAfter)
+	}
+	if busy(m) {
+		p("\n**The machine was shared with other work during this run** (its load average exceeded its %s cores), so some samples are far from their median (the ± column). Read the medians, which interleaved rounds keep comparable across implementations, and compare only with runs made under similar load.\n", m.Cores)
 	}
 	p("\nEach figure is the median of the samples (n in the table) of ns per op; ± is the largest distance of a sample from the median. B/op and allocs/op are medians too. \"vs isolate\" compares the median with isolate's in the same group. Compare two runs with `benchstat old/raw.txt results/raw.txt`.\n\n")
 	if chart != "" {
