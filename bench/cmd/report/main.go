@@ -5,7 +5,7 @@
 //
 // Run it from the bench directory:
 //
-//	go run ./cmd/report            # measure and render (about 6 minutes on 2 cores)
+//	go run ./cmd/report            # measure and render (about 4 minutes on 2 cores)
 //	go run ./cmd/report -render    # render again from the last results
 package main
 
