@@ -15,6 +15,7 @@ import (
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
 	"github.com/go-isolate/isolate/analyzer/internal/boundary"
 	"github.com/go-isolate/isolate/analyzer/internal/ignore"
+	"github.com/go-isolate/isolate/analyzer/internal/typeparams"
 	"github.com/go-isolate/isolate/internal/directive"
 	"github.com/go-isolate/isolate/internal/sendable"
 )
@@ -97,7 +98,7 @@ func run(pass *analysis.Pass) (any, error) {
 		calledParam: map[*types.Var]bool{},
 	}
 	s.check = ann.Checker(s.qual)
-	stand := bestCaseType()
+	stand := typeparams.StandIn()
 	s.any = stand.Type()
 	base := s.check.Annotations
 	s.best = &sendable.Checker{
@@ -356,7 +357,7 @@ func after(what string) string {
 // forTypeParams reports whether t fails only for some instantiations of
 // the type parameters of decl: the generic body is not judged for them.
 func (s *state) forTypeParams(decl *types.Func, t types.Type) bool {
-	tps := typeParamsOf(decl)
+	tps := typeparams.Of(decl)
 	if len(tps) == 0 {
 		return false
 	}
@@ -368,10 +369,10 @@ func (s *state) forTypeParams(decl *types.Func, t types.Type) bool {
 		}
 		return false
 	}
-	if !mentions(t, own, map[types.Type]bool{}) {
+	if !typeparams.Mentions(t, own, map[types.Type]bool{}) {
 		return false
 	}
-	class, _ := s.best.Classify(bestCase(t, tps, s.any))
+	class, _ := s.best.Classify(typeparams.BestCase(t, tps, s.any))
 	return class == sendable.Sendable
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/go-isolate/isolate/analyzer/internal/annotations"
 	"github.com/go-isolate/isolate/analyzer/internal/boundary"
 	"github.com/go-isolate/isolate/analyzer/internal/ignore"
+	"github.com/go-isolate/isolate/analyzer/internal/typeparams"
 	"github.com/go-isolate/isolate/internal/directive"
 	"github.com/go-isolate/isolate/internal/sendable"
 )
@@ -115,7 +116,7 @@ func run(pass *analysis.Pass) (any, error) {
 		decls:  map[*types.Func]*ast.FuncDecl{},
 	}
 	s.check = ann.Checker(s.qual)
-	stand := bestCaseType()
+	stand := typeparams.StandIn()
 	s.any = stand.Type()
 	base := s.check.Annotations
 	s.best = &sendable.Checker{
@@ -292,7 +293,7 @@ func (s *state) judge(decl *types.Func, c crossing) (reason *sendable.Reason, de
 		return nil, nil
 	}
 	ok, reason := s.can(s.check, c.typ, c.move)
-	tps := typeParamsOf(decl)
+	tps := typeparams.Of(decl)
 	if ok && (!c.move || len(tps) == 0) {
 		return nil, nil
 	}
@@ -309,12 +310,12 @@ func (s *state) judge(decl *types.Func, c crossing) (reason *sendable.Reason, de
 		// types, such as any; only the callers know whether it holds a
 		// channel or func.
 		open := func(tp *types.TypeParam) bool { return isOwn(tp) && !hasTerms(tp) }
-		if !mentions(c.typ, open, map[types.Type]bool{}) {
+		if !typeparams.Mentions(c.typ, open, map[types.Type]bool{}) {
 			return nil, nil
 		}
-	} else if len(tps) == 0 || !mentions(c.typ, isOwn, map[types.Type]bool{}) {
+	} else if len(tps) == 0 || !typeparams.Mentions(c.typ, isOwn, map[types.Type]bool{}) {
 		return reason, nil
-	} else if ok, _ := s.can(s.best, bestCase(c.typ, tps, s.any), c.move); !ok {
+	} else if ok, _ := s.can(s.best, typeparams.BestCase(c.typ, tps, s.any), c.move); !ok {
 		return reason, nil // no instantiation could cross: the body is wrong
 	}
 	path, found := pathTo(decl, c.typ)

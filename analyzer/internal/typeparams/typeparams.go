@@ -1,17 +1,16 @@
-package capture
+// Package typeparams holds what the send and capture rules share about
+// generic code (DESIGN §7): a generic body is judged not for its type
+// parameters, but for what no instantiation could make sendable.
+package typeparams
 
 import (
 	"go/token"
 	"go/types"
 )
 
-// A closure in a generic function that captures a value of the function's
-// type parameter T is judged as the send rule judges a generic boundary:
-// not for T. Only what no instantiation could make sendable is reported.
-
-// typeParamsOf returns the type parameters in scope in fn's body: its own
+// Of returns the type parameters in scope in fn's body: its own
 // and its receiver's.
-func typeParamsOf(fn *types.Func) []*types.TypeParam {
+func Of(fn *types.Func) []*types.TypeParam {
 	if fn == nil {
 		return nil
 	}
@@ -26,7 +25,7 @@ func typeParamsOf(fn *types.Func) []*types.TypeParam {
 	return out
 }
 
-func mentions(t types.Type, is func(*types.TypeParam) bool, seen map[types.Type]bool) bool {
+func Mentions(t types.Type, is func(*types.TypeParam) bool, seen map[types.Type]bool) bool {
 	t = types.Unalias(t)
 	if t == nil || seen[t] {
 		return false
@@ -36,32 +35,32 @@ func mentions(t types.Type, is func(*types.TypeParam) bool, seen map[types.Type]
 	case *types.TypeParam:
 		return is(u)
 	case *types.Pointer:
-		return mentions(u.Elem(), is, seen)
+		return Mentions(u.Elem(), is, seen)
 	case *types.Slice:
-		return mentions(u.Elem(), is, seen)
+		return Mentions(u.Elem(), is, seen)
 	case *types.Array:
-		return mentions(u.Elem(), is, seen)
+		return Mentions(u.Elem(), is, seen)
 	case *types.Chan:
-		return mentions(u.Elem(), is, seen)
+		return Mentions(u.Elem(), is, seen)
 	case *types.Map:
-		return mentions(u.Key(), is, seen) || mentions(u.Elem(), is, seen)
+		return Mentions(u.Key(), is, seen) || Mentions(u.Elem(), is, seen)
 	case *types.Named:
 		for i := 0; i < u.TypeArgs().Len(); i++ {
-			if mentions(u.TypeArgs().At(i), is, seen) {
+			if Mentions(u.TypeArgs().At(i), is, seen) {
 				return true
 			}
 		}
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
-			if mentions(u.Field(i).Type(), is, seen) {
+			if Mentions(u.Field(i).Type(), is, seen) {
 				return true
 			}
 		}
 	case *types.Signature:
-		return mentions(u.Params(), is, seen) || mentions(u.Results(), is, seen)
+		return Mentions(u.Params(), is, seen) || Mentions(u.Results(), is, seen)
 	case *types.Tuple:
 		for i := 0; i < u.Len(); i++ {
-			if mentions(u.At(i).Type(), is, seen) {
+			if Mentions(u.At(i).Type(), is, seen) {
 				return true
 			}
 		}
@@ -69,11 +68,11 @@ func mentions(t types.Type, is func(*types.TypeParam) bool, seen map[types.Type]
 	return false
 }
 
-// bestCase replaces the type parameters tps in t by a type that is sendable
+// BestCase replaces the type parameters tps in t by a type that is sendable
 // both as a value and behind a pointer (as an //isolate:unchecked type is).
 // If t still fails its boundary then, it fails for every instantiation, and
 // the generic body itself is at fault; otherwise the call sites decide.
-func bestCase(t types.Type, tps []*types.TypeParam, any types.Type) types.Type {
+func BestCase(t types.Type, tps []*types.TypeParam, any types.Type) types.Type {
 	m := map[*types.TypeParam]bool{}
 	for _, tp := range tps {
 		m[tp] = true
@@ -93,7 +92,7 @@ func (s *substituter) subst(t types.Type) types.Type {
 	if r, ok := s.done[t]; ok {
 		return r
 	}
-	if !mentions(t, func(tp *types.TypeParam) bool { return s.replace[tp] }, map[types.Type]bool{}) {
+	if !Mentions(t, func(tp *types.TypeParam) bool { return s.replace[tp] }, map[types.Type]bool{}) {
 		return t
 	}
 	s.done[t] = t // a provisional answer for recursive types
@@ -144,9 +143,9 @@ func (s *substituter) subst(t types.Type) types.Type {
 	return r
 }
 
-// bestCaseType makes the stand-in type of bestCase: a named empty struct in
+// StandIn makes the stand-in type of bestCase: a named empty struct in
 // a package of its own, which the checker is told is //isolate:unchecked.
-func bestCaseType() *types.TypeName {
+func StandIn() *types.TypeName {
 	pkg := types.NewPackage("isolate.invalid/any", "any")
 	tn := types.NewTypeName(token.NoPos, pkg, "Any", nil)
 	types.NewNamed(tn, types.NewStruct(nil, nil), nil)
