@@ -282,7 +282,7 @@ func (c *Checker) classify1(t types.Type, path string, visiting map[types.Type]b
 			// Copyable parts do not make the whole copyable.
 			return verdict{c.weakest(t, path, visiting), under.reason}
 		}
-		if under.reason != nil && under.reason.Hint == "" && u.Obj().Pkg() != nil && canAnnotate(u.Underlying()) && c.CanMoveNoFunc(u) {
+		if under.reason != nil && under.reason.Hint == "" && annotatable(u) && c.CanMoveNoFunc(u) {
 			under.reason.Hint = fmt.Sprintf("annotate %s with //isolate:message and run go generate", u.Obj().Name())
 		}
 		return under
@@ -301,7 +301,7 @@ func (c *Checker) classify1(t types.Type, path string, visiting map[types.Type]b
 			return verdict{c.weakest(t, path, visiting), ev.reason}
 		}
 		hint := ""
-		if n, ok := elem.(*types.Named); ok && canAnnotate(n.Underlying()) {
+		if n, ok := elem.(*types.Named); ok && annotatable(n) {
 			hint = fmt.Sprintf("send a %s value, or annotate %s with //isolate:message and run go generate", n.Obj().Name(), n.Obj().Name())
 		}
 		return c.notSendable(t, path, "shared mutable memory", hint, visiting)
@@ -360,6 +360,32 @@ func (c *Checker) copyableInside(path string, t types.Type, outer string) *Reaso
 // CanMoveNoFunc reports whether t holds no channel, func or ReceivePort.
 func (c *Checker) CanMoveNoFunc(t types.Type) bool {
 	return c.transferable(t)
+}
+
+// annotatable reports whether the hint "annotate T with //isolate:message"
+// can be followed: T is a struct, slice, map or array type outside the
+// standard library, whose declarations users cannot edit. Standard package
+// paths are the ones whose first element has no dot (go.dev/ref/mod), but
+// for "main" and a module named like a single word, which keep the hint.
+func annotatable(n *types.Named) bool {
+	pkg := n.Obj().Pkg()
+	if pkg == nil || !canAnnotate(n.Underlying()) {
+		return false
+	}
+	path := pkg.Path()
+	first, _, nested := strings.Cut(path, "/")
+	return strings.Contains(first, ".") || path == "main" || !nested && !stdSingle[path]
+}
+
+// stdSingle lists the one-element standard package paths that hold struct,
+// slice, map or array types a message might carry.
+var stdSingle = map[string]bool{
+	"bufio": true, "bytes": true, "context": true, "errors": true, "expvar": true,
+	"flag": true, "fmt": true, "iter": true, "log": true, "maps": true, "math": true,
+	"mime": true, "net": true, "os": true, "path": true, "plugin": true, "reflect": true,
+	"regexp": true, "runtime": true, "slices": true, "sort": true, "strconv": true,
+	"strings": true, "structs": true, "sync": true, "syscall": true, "testing": true,
+	"time": true, "unique": true, "unsafe": true, "weak": true,
 }
 
 func canAnnotate(u types.Type) bool {

@@ -25,6 +25,7 @@ const src = `package p
 
 import (
 	"context"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,6 +91,7 @@ var (
 	vErr      error
 	vAny      any
 	vPtrPtr   **Order
+	vRegexp   *regexp.Regexp
 )
 `
 
@@ -212,5 +214,19 @@ func TestRecursiveOrder(t *testing.T) {
 	c.Classify(field)
 	if class, _ := c.Classify(tree); class == sendable.Sendable {
 		t.Errorf("Tree after *Tree: got sendable")
+	}
+}
+
+// TestHintOnlyForAnnotatableTypes checks that the advice to annotate a type
+// names only types the user can edit, never the standard library's.
+func TestHintOnlyForAnnotatableTypes(t *testing.T) {
+	pkg, c := check(t)
+	_, why := c.Classify(pkg.Scope().Lookup("vCachePtr").Type())
+	if why == nil || why.Hint != "annotate Cache with //isolate:message and run go generate" {
+		t.Errorf("*Cache: hint %+v, want the annotate advice", why)
+	}
+	_, why = c.Classify(pkg.Scope().Lookup("vRegexp").Type())
+	if why == nil || strings.Contains(why.Hint, "annotate") {
+		t.Errorf("*regexp.Regexp: hint %+v, want no annotate advice", why)
 	}
 }
