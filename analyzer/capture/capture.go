@@ -83,14 +83,14 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	r := ignore.NewReporter(pass, ann)
 	entries := entryMethods(pass, ann)
-	if len(entries) == 0 && !reachesRuntime(pass.Pkg) && len(pass.AllObjectFacts()) == 0 {
+	if len(entries) == 0 && !boundary.ReachesRuntime(pass.Pkg) && len(pass.AllObjectFacts()) == 0 {
 		return r.Used(), nil // no closure here can reach an isolate
 	}
 	s := &state{
 		pass:   pass,
 		ann:    ann,
 		r:      r,
-		qual:   qualifier(pass.Pkg),
+		qual:   boundary.Qualifier(pass.Pkg),
 		files:  map[*token.File]*ast.File{},
 		graphs: map[*ast.BlockStmt]*graph{},
 		local:  map[*types.Func][]EntryParam{},
@@ -157,38 +157,6 @@ func (s *state) checkEntry(cur inspector.Cursor, entry ast.Expr, op target) {
 	}
 	// A func-typed variable is a blind spot: what it holds is not known
 	// here.
-}
-
-func qualifier(pkg *types.Package) types.Qualifier {
-	return func(p *types.Package) string {
-		if p == pkg {
-			return ""
-		}
-		return p.Name()
-	}
-}
-
-// reachesRuntime reports whether pkg imports the runtime, directly or
-// through the packages it imports.
-func reachesRuntime(pkg *types.Package) bool {
-	seen := map[*types.Package]bool{}
-	var visit func(p *types.Package) bool
-	visit = func(p *types.Package) bool {
-		if p.Path() == sendable.RuntimePath {
-			return true
-		}
-		if seen[p] {
-			return false
-		}
-		seen[p] = true
-		for _, q := range p.Imports() {
-			if visit(q) {
-				return true
-			}
-		}
-		return false
-	}
-	return pkg != nil && visit(pkg)
 }
 
 func (s *state) generated(pos token.Pos) bool {

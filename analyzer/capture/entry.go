@@ -227,7 +227,7 @@ func (s *state) wrapperCalls() []wrapperCall {
 			continue
 		}
 		for _, p := range s.passed(c) {
-			out = append(out, wrapperCall{c.cur, p.arg, s.funcName(c.callee)})
+			out = append(out, wrapperCall{c.cur, p.arg, boundary.FuncName(c.callee, s.pass.Pkg)})
 		}
 	}
 	return out
@@ -282,21 +282,4 @@ func isMethodExpr(info *types.Info, call *ast.CallExpr) bool {
 		}
 	}
 	return false
-}
-
-func (s *state) funcName(fn *types.Func) string {
-	name := fn.Name()
-	if recv := fn.Signature().Recv(); recv != nil {
-		t := types.Unalias(recv.Type())
-		if p, ok := t.(*types.Pointer); ok {
-			t = types.Unalias(p.Elem())
-		}
-		if n, ok := t.(*types.Named); ok {
-			name = n.Obj().Name() + "." + name
-		}
-	}
-	if fn.Pkg() != nil && fn.Pkg() != s.pass.Pkg {
-		name = fn.Pkg().Name() + "." + name
-	}
-	return name
 }

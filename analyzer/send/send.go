@@ -102,7 +102,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	r := ignore.NewReporter(pass, ann)
 	ports := portSpecs(pass, ann)
-	if len(ports) == 0 && !reachesRuntime(pass.Pkg) && len(pass.AllObjectFacts()) == 0 {
+	if len(ports) == 0 && !boundary.ReachesRuntime(pass.Pkg) && len(pass.AllObjectFacts()) == 0 {
 		// Nothing here can cross a boundary: the common case, kept cheap.
 		return r.Used(), nil
 	}
@@ -110,7 +110,7 @@ func run(pass *analysis.Pass) (any, error) {
 		pass:   pass,
 		ann:    ann,
 		r:      r,
-		qual:   qualifier(pass.Pkg),
+		qual:   boundary.Qualifier(pass.Pkg),
 		local:  map[*types.Func][]Crossing{},
 		ranged: map[*types.Var]*types.Var{},
 		decls:  map[*types.Func]*ast.FuncDecl{},
@@ -141,40 +141,6 @@ func run(pass *analysis.Pass) (any, error) {
 	s.reportSites()
 	s.exportFacts()
 	return r.Used(), nil
-}
-
-// qualifier names types of pkg unqualified and others by package name, as
-// their code does.
-func qualifier(pkg *types.Package) types.Qualifier {
-	return func(p *types.Package) string {
-		if p == pkg {
-			return ""
-		}
-		return p.Name()
-	}
-}
-
-// reachesRuntime reports whether pkg imports the runtime, directly or
-// through the packages it imports: only then can it hold a SendPort.
-func reachesRuntime(pkg *types.Package) bool {
-	seen := map[*types.Package]bool{}
-	var visit func(p *types.Package) bool
-	visit = func(p *types.Package) bool {
-		if p.Path() == sendable.RuntimePath {
-			return true
-		}
-		if seen[p] {
-			return false
-		}
-		seen[p] = true
-		for _, q := range p.Imports() {
-			if visit(q) {
-				return true
-			}
-		}
-		return false
-	}
-	return pkg != nil && visit(pkg)
 }
 
 // collect finds every call that may cross a boundary.
@@ -456,7 +422,7 @@ func (s *state) message(c crossing, reason *sendable.Reason) string {
 		what = fmt.Sprintf("send %s to another isolate", t)
 	}
 	if c.via != nil {
-		what += " through " + s.funcName(c.via)
+		what += " through " + boundary.FuncName(c.via, s.pass.Pkg)
 	}
 	return "cannot " + what + ": " + explain(reason, s.qual)
 }
@@ -475,23 +441,6 @@ func explain(r *sendable.Reason, q types.Qualifier) string {
 		s += "; " + r.Hint
 	}
 	return s
-}
-
-func (s *state) funcName(fn *types.Func) string {
-	name := fn.Name()
-	if recv := fn.Signature().Recv(); recv != nil {
-		t := types.Unalias(recv.Type())
-		if p, ok := t.(*types.Pointer); ok {
-			t = types.Unalias(p.Elem())
-		}
-		if n, ok := t.(*types.Named); ok {
-			name = n.Obj().Name() + "." + name
-		}
-	}
-	if fn.Pkg() != nil && fn.Pkg() != s.pass.Pkg {
-		name = fn.Pkg().Name() + "." + name
-	}
-	return name
 }
 
 type portSpec struct {
