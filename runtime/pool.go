@@ -19,7 +19,9 @@ import (
 // Close, or cancelling the context the pool was made with, shuts it down;
 // after that it leaves no goroutine behind.
 //
-// A *Pool is a handle: its methods are safe for concurrent use.
+// A *Pool is a handle, sendable as *Isolate is: its methods are safe for
+// concurrent use, so it may be shared with other isolates (a generated port
+// to a pool carries one).
 type Pool struct {
 	size   int
 	parent context.Context // the pool's ctx: its values, deadline and cancellation
