@@ -72,6 +72,21 @@ func (r Reply) Done() {
 // is ready wins over both. A nil ctx, or one that never ends, waits for the
 // reply or the server's end only.
 func (r Reply) Wait(ctx context.Context, server *Isolate) error {
+	return r.wait(ctx, server.done)
+}
+
+// WaitPool is Wait for a request to a port pool (SpawnPortPool), whose
+// calls no single isolate serves: it blocks until Done is called (nil), the
+// pool has shut down and every isolate of it has ended (ErrClosed: the
+// request was dropped by Close, or cut short by a fatal error that this
+// reply does not carry), or ctx ends (ctx.Err(); an isolate may still
+// serve the request later). A reply that is ready wins over both.
+func (r Reply) WaitPool(ctx context.Context, pool *Pool) error {
+	return r.wait(ctx, pool.done)
+}
+
+// wait is Wait with the channel that closes when the server has ended.
+func (r Reply) wait(ctx context.Context, serverDone <-chan struct{}) error {
 	var ctxDone <-chan struct{}
 	if ctx != nil {
 		ctxDone = ctx.Done()
@@ -79,7 +94,7 @@ func (r Reply) Wait(ctx context.Context, server *Isolate) error {
 	select {
 	case <-r.c:
 		return nil
-	case <-server.done:
+	case <-serverDone:
 		select {
 		case <-r.c:
 			return nil

@@ -22,6 +22,20 @@
 // and sends any other, sendable, value as a plain Go copy; Transfer moves a
 // value without copying it.
 //
+// # Pools
+//
+// Run pays a spawn per call; a Pool keeps isolates warm. NewPool starts a
+// fixed number of isolates and RunOn runs a function on a free one, with
+// Run's semantics: the result moved back, the function's own error, a panic
+// as *RemoteError (and the isolate replaced: a pool never shrinks). Callers
+// wait for a free isolate in the order they came, or until their ctx ends;
+// nothing else is queued. Close stops accepting, fails the waiting callers
+// with ErrClosed, lets running calls finish and returns when no goroutine of
+// the pool is left; cancelling the pool's context also cancels the running
+// calls. SpawnPortPool is the pool form of SpawnPort: isolates, each with
+// state of its own, serving one shared port, as a generated SpawnIPool
+// does for an //isolate:port interface.
+//
 // # Events
 //
 // Dart's isolates run an event loop; here an isolate's events are its
@@ -68,4 +82,6 @@
 // returns) and none per message; Run waits for its isolate before returning.
 // Go's context.AfterFunc runs a short-lived goroutine when the context given
 // to Spawn is cancelled; the isolate waits for it before it ends.
+// A Pool's goroutines are its isolates' (replaced as they end); Close
+// waits for all of them.
 package runtime

@@ -144,3 +144,79 @@ func ExampleIsolate_Pause() {
 	// while paused: true
 	// after resume: held
 }
+
+func ExampleRunOn() {
+	ctx := context.Background()
+	pool, err := runtime.NewPool(ctx, 4) // four warm isolates
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer pool.Close()
+	// Each call runs on a free isolate of the pool, waiting for one if all
+	// are busy; the result is moved back, as with Run.
+	sum, err := runtime.RunOn(ctx, pool, func(ctx context.Context) (int, error) {
+		s := 0
+		for i := 1; i <= 100; i++ {
+			s += i
+		}
+		return s, nil
+	})
+	fmt.Println(sum, err)
+	// A panic reaches the caller as a *RemoteError; the pool replaces the
+	// isolate and goes on.
+	_, err = runtime.RunOn(ctx, pool, func(ctx context.Context) (int, error) {
+		var m map[string]int
+		m["boom"] = 1
+		return 0, nil
+	})
+	var re *runtime.RemoteError
+	fmt.Println(errors.As(err, &re), pool.Size())
+	// Output:
+	// 5050 <nil>
+	// true 4
+}
+
+func ExamplePool_Close() {
+	ctx := context.Background()
+	pool, _ := runtime.NewPool(ctx, 2)
+	pool.Close() // waits for running calls; leaves no goroutine
+	_, err := runtime.RunOn(ctx, pool, func(ctx context.Context) (int, error) { return 1, nil })
+	fmt.Println(err == runtime.ErrClosed)
+	// Output:
+	// true
+}
+
+func ExampleSpawnPortPool() {
+	ctx := context.Background()
+	type job struct {
+		N     int
+		Reply runtime.SendPort[string]
+	}
+	// Three isolates serve one shared port; each keeps its own count.
+	jobs, pool, err := runtime.SpawnPortPool(ctx, 3, func(ctx context.Context, jobs *runtime.ReceivePort[job]) {
+		served := 0 // this isolate's own state
+		for j := range jobs.All(ctx) {
+			served++
+			j.Reply.Send(strings.Repeat("*", j.N))
+		}
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	replies := runtime.NewReceivePort[string](ctx)
+	defer replies.Close()
+	for n := 1; n <= 3; n++ {
+		jobs.Send(job{N: n, Reply: replies.SendPort()})
+	}
+	total := 0
+	for range 3 {
+		s, _ := replies.Receive(ctx)
+		total += len(s)
+	}
+	fmt.Println(total)
+	pool.Close()
+	// Output:
+	// 6
+}

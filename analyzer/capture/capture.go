@@ -23,9 +23,10 @@ import (
 // Doc is the rule's documentation, as isolatevet help capture prints it.
 const Doc = `report closures that share variables with the isolate they run in
 
-A func literal given to runtime.Spawn or runtime.Run runs in a new isolate,
-but Go closures capture variables, not values: every variable the literal
-uses from the function around it is shared between the two isolates. A
+A func literal given to runtime.Spawn, runtime.Run or runtime.RunOn runs in
+another isolate, but Go closures capture variables, not values: every
+variable the literal uses from the function around it is shared between
+the two isolates. A
 captured variable must therefore be sendable (copyable is not enough, since
 no copy is made), and neither the closure nor the code after it may assign
 it. A variable the function made itself (with make, new, a composite

@@ -4,7 +4,8 @@
 // # Why
 //
 // Go closures capture variables, not values. A func literal given to
-// runtime.Spawn or runtime.Run runs in a new isolate, yet every variable it
+// runtime.Spawn or runtime.Run runs in a new isolate (one given to
+// runtime.RunOn, on a warm isolate of a pool), yet every variable it
 // uses from the function around it stays shared with that function: a
 // write on either side is seen by the other, without a port, and without
 // the isolation the rest of the program relies on. The runtime cannot see

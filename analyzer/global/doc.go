@@ -8,10 +8,10 @@
 // code to share mutable memory by accident. The rule finds the code that
 // runs inside an isolate:
 //
-//   - the function or func literal given to runtime.Spawn or runtime.Run,
-//     or a method value (w.run) given to them;
+//   - the function or func literal given to runtime.Spawn, runtime.Run or
+//     runtime.RunOn, or a method value (w.run) given to them;
 //   - a func declaration annotated //isolate:entry;
-//   - for a call of the SpawnI function isolategen generates for an
+//   - for a call of the SpawnI (or SpawnIPool) function isolategen generates for an
 //     //isolate:port interface I: the newImpl function, and the methods of
 //     I on each concrete type newImpl returns, when newImpl is a func
 //     literal or a function of the same package;

@@ -137,13 +137,13 @@ func (ck *checker) entries(insp *inspector.Inspector) {
 		ref := funcRef(fd.obj)
 		ck.report(fd.obj.Pos(), fd.obj.Pos()+token.Pos(len(fd.obj.Name())), "entry "+ref.in(ck.here), []root{{ref, ck.s.sums[fd.obj]}})
 	}
-	// Spawn and Run, and generated SpawnI functions.
+	// Spawn, Run and RunOn, and generated SpawnI and SpawnIPool functions.
 	for n := range insp.PreorderSeq((*ast.CallExpr)(nil)) {
 		call := n.(*ast.CallExpr)
-		if name := calleeName(call); name != "Run" && !strings.HasPrefix(name, "Spawn") || ck.isGenerated(call.Pos()) {
+		if name := calleeName(call); name != "Run" && name != "RunOn" && !strings.HasPrefix(name, "Spawn") || ck.isGenerated(call.Pos()) {
 			continue
 		}
-		if site, ok := boundary.SiteOf(pass.TypesInfo, call); ok && site.Entry != nil && (site.Op == boundary.Spawn || site.Op == boundary.Run) {
+		if site, ok := boundary.SiteOf(pass.TypesInfo, call); ok && site.Entry != nil && site.Op.Runs() {
 			if rt, ok := ck.rootOf(site.Entry); ok {
 				ck.report(site.Entry.Pos(), site.Entry.End(), "entry "+rt.name.in(ck.here), []root{rt})
 			}
@@ -231,9 +231,10 @@ func (ck *checker) summaryOf(fn *types.Func) map[string]*Access {
 	return out
 }
 
-// portSpawn recognises a call of the function isolategen generates for an
-// //isolate:port interface I, SpawnI(ctx, newImpl func() I, opts...), and
-// returns I and the newImpl argument.
+// portSpawn recognises a call of a function isolategen generates for an
+// //isolate:port interface I, SpawnI(ctx, newImpl func() I, opts...) or
+// SpawnIPool(ctx, size, newImpl func() I, opts...), and returns I and the
+// newImpl argument.
 func (ck *checker) portSpawn(call *ast.CallExpr) (*types.Named, ast.Expr) {
 	info := ck.s.c.pass.TypesInfo
 	fn := typeutil.StaticCallee(info, call)
@@ -247,7 +248,7 @@ func (ck *checker) portSpawn(call *ast.CallExpr) (*types.Named, ast.Expr) {
 			continue
 		}
 		n, ok := types.Unalias(sig.Results().At(0).Type()).(*types.Named)
-		if !ok || !types.IsInterface(n) || n.Obj().Pkg() != fn.Pkg() || fn.Name() != "Spawn"+n.Obj().Name() {
+		if !ok || !types.IsInterface(n) || n.Obj().Pkg() != fn.Pkg() || fn.Name() != "Spawn"+n.Obj().Name() && fn.Name() != "Spawn"+n.Obj().Name()+"Pool" {
 			continue
 		}
 		if ck.s.c.ann.Of(n.Obj()).Port {
@@ -257,8 +258,9 @@ func (ck *checker) portSpawn(call *ast.CallExpr) (*types.Named, ast.Expr) {
 	return nil, nil
 }
 
-// port checks the isolate a generated SpawnI starts: newImpl runs in it,
-// and so do the methods of I on the concrete types newImpl returns.
+// port checks the isolate a generated SpawnI starts (or each isolate of a
+// SpawnIPool): newImpl runs in it, and so do the methods of I on the
+// concrete types newImpl returns.
 func (ck *checker) port(iface *types.Named, arg ast.Expr) {
 	rt, ok := ck.rootOf(arg)
 	if !ok {

@@ -24,7 +24,7 @@
 //
 //   - the argument of SendPort[T].Transfer;
 //   - the message of runtime.Exit;
-//   - the result of the function given to runtime.Run.
+//   - the result of the function given to runtime.Run or runtime.RunOn.
 //
 // The type judged is the value's own static type, before any conversion to
 // the parameter's type: a *Order sent on a SendPort[any] is judged as

@@ -414,7 +414,7 @@ func (s *state) message(c crossing, reason *sendable.Reason) string {
 	t := types.TypeString(c.typ, s.qual)
 	var what string
 	switch c.op {
-	case "Run":
+	case "Run", "RunOn":
 		what = fmt.Sprintf("return %s from an isolate", t)
 	case "Transfer", "Exit":
 		what = fmt.Sprintf("transfer %s to another isolate", t)

@@ -122,6 +122,7 @@ var allowed = map[string]bool{
 	"github.com/go-isolate/isolate/runtime.Capability": false,
 	RuntimePath + ".SendPort":                          false,
 	RuntimePath + ".Isolate":                           true,
+	RuntimePath + ".Pool":                              true,
 	RuntimePath + ".RemoteError":                       true,
 }
 

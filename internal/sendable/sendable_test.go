@@ -18,6 +18,7 @@ type SendPort[T any] struct{ p *int }
 type ReceivePort[T any] struct{ q []T }
 type Capability struct{ p *int }
 type Isolate struct{ m map[int]int }
+type Pool struct{ m map[int]int }
 type RemoteError struct{ Isolate, Message, Stack string; cause error }
 `
 
@@ -57,7 +58,7 @@ type Registry struct{ m map[string]int }
 
 type Locked struct{ mu sync.Mutex; n int }
 type Counter struct{ n atomic.Int64 }
-type WithPort struct{ Reply runtime.SendPort[int]; Cap runtime.Capability; Iso *runtime.Isolate }
+type WithPort struct{ Reply runtime.SendPort[int]; Cap runtime.Capability; Iso *runtime.Isolate; Pool *runtime.Pool }
 type WithRecv struct{ In *runtime.ReceivePort[int] }
 type WithChan struct{ C chan int }
 type WithFunc struct{ Hooks []func() }

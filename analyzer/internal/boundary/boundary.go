@@ -24,6 +24,7 @@ const (
 	Exit        // runtime.Exit(ctx, port, msg): msg is moved
 	Send        // SendPort[T].Send(msg): msg is copied
 	Transfer    // SendPort[T].Transfer(msg): msg is moved
+	RunOn       // runtime.RunOn(ctx, pool, fn): as Run, on a warm isolate of a pool
 )
 
 func (op Op) String() string {
@@ -38,13 +39,19 @@ func (op Op) String() string {
 		return "Send"
 	case Transfer:
 		return "Transfer"
+	case RunOn:
+		return "RunOn"
 	}
 	return "none"
 }
 
 // Moves reports whether the operation moves its value (it need only be
 // transferable) rather than copying it (sendable or copyable).
-func (op Op) Moves() bool { return op == Run || op == Exit || op == Transfer }
+func (op Op) Moves() bool { return op == Run || op == RunOn || op == Exit || op == Transfer }
+
+// Runs reports whether the operation runs a function in another isolate,
+// its Entry: Spawn, Run or RunOn.
+func (op Op) Runs() bool { return op == Spawn || op == Run || op == RunOn }
 
 // Site is one boundary crossing.
 type Site struct {
@@ -54,11 +61,11 @@ type Site struct {
 	// Transfer, Spawn and Exit; for Run, the function whose result crosses.
 	Value ast.Expr
 	// Type is the type judged: the value's own static type, before any
-	// conversion to the parameter's type (DESIGN §7); for Run, the result
-	// type R.
+	// conversion to the parameter's type (DESIGN §7); for Run and RunOn,
+	// the result type R.
 	Type types.Type
-	// Entry is the function that runs inside the new isolate: Spawn's entry
-	// or Run's fn; nil for the other operations.
+	// Entry is the function that runs inside another isolate: Spawn's
+	// entry, Run's or RunOn's fn; nil for the other operations.
 	Entry ast.Expr
 }
 
@@ -86,6 +93,8 @@ func OpOf(info *types.Info, call *ast.CallExpr) Op {
 		return Spawn
 	case "Run":
 		return Run
+	case "RunOn":
+		return RunOn
 	case "Exit":
 		return Exit
 	}
@@ -109,8 +118,12 @@ func SiteOf(info *types.Info, call *ast.CallExpr) (Site, bool) {
 		s.Entry, s.Value = arg(1), arg(2)
 	case Exit:
 		s.Value = arg(2)
-	case Run:
-		s.Entry, s.Value = arg(1), arg(1)
+	case Run, RunOn:
+		fn := 1
+		if op == RunOn {
+			fn = 2
+		}
+		s.Entry, s.Value = arg(fn), arg(fn)
 		if sig, ok := info.TypeOf(call.Fun).(*types.Signature); ok && sig.Results().Len() > 0 {
 			s.Type = sig.Results().At(0).Type()
 		}

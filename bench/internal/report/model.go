@@ -110,8 +110,29 @@ var Groups = []Group{
 			{Bench: "go", Label: "go statement + WaitGroup"},
 			{Bench: "protoactor", Label: "protoactor-go: Root.Spawn + StopFuture().Wait()", Short: "protoactor-go Spawn + Stop"},
 		},
-	},
+	}, poolGroup("Pool/64", "64"),
+	poolGroup("Pool/procs", "GOMAXPROCS"),
 }
+
+func poolGroup(prefix, size string) Group {
+	return Group{
+		Prefix: prefix, Base: "isolate",
+		Title: "Pool of " + size,
+		Op:    "100,000 tiny CPU tasks through a pool of " + size + " workers, waiting for all; one op is the whole batch",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: RunOn on a Pool, 2×size callers each calling RunOn in a loop (synchronous: result back per call)", Short: "isolate: RunOn", Isolate: true},
+			{Bench: "workers", Label: "hand-written channel workers: size goroutines ranging over a buffered channel of task numbers", Short: "hand-written channel workers"},
+			{Bench: "go", Label: "a goroutine per task + WaitGroup (unbounded)", Short: "goroutine per task"},
+			{Bench: "ants", Label: "panjf2000/ants v2: Pool.Submit + WaitGroup", Short: "ants v2"},
+			{Bench: "pond", Label: "alitto/pond v2: Pool.NewGroup, Submit, Wait", Short: "pond v2"},
+			{Bench: "conc", Label: "sourcegraph/conc: pool.New().WithMaxGoroutines, Go, Wait", Short: "conc pool"},
+			{Bench: "errgroup", Label: "golang.org/x/sync/errgroup: SetLimit, Go, Wait", Short: "errgroup.SetLimit"},
+		},
+	}
+}
+
+// poolLibraries are the pool libraries the RunOn target is against.
+var poolLibraries = []string{"ants", "pond", "conc", "errgroup"}
 
 var copyRows = []Row{
 	{Bench: "isolate", Label: "isolate: generated DeepCopy", Isolate: true},
@@ -295,6 +316,33 @@ func Targets(groups []GroupResult) []Target {
 		}
 	}
 	ts = append(ts, t)
+
+	// RunOn vs the pool libraries and hand-written workers.
+	for _, g := range []struct{ prefix, size string }{{"Pool/64", "64"}, {"Pool/procs", "GOMAXPROCS"}} {
+		t := Target{Claim: "RunOn ≥ 2× the throughput of the fastest pool library, pool of " + g.size, Want: 2, State: Missing}
+		w := Target{Claim: "RunOn within 1.3× of hand-written channel workers (their time over RunOn's ≥ 0.77), pool of " + g.size, Want: 1 / 1.3, State: Missing}
+		if gr, ok := find(groups, g.prefix); ok {
+			iso, isoOK := gr.Base()
+			var fastest Cell
+			for _, name := range poolLibraries {
+				if c, ok := gr.Cell(name); ok && (fastest.Row.Bench == "" || c.Stat.Median < fastest.Stat.Median) {
+					fastest = c
+				}
+			}
+			switch {
+			case !isoOK:
+				t.State, w.State = Pending, Pending
+			default:
+				if fastest.Row.Bench != "" {
+					t.State, t.Got, t.Against = Measured, fastest.Stat.Median/iso.Stat.Median, fastest.Row.Label
+				}
+				if hw, ok := gr.Cell("workers"); ok {
+					w.State, w.Got, w.Against = Measured, hw.Stat.Median/iso.Stat.Median, hw.Row.Label
+				}
+			}
+		}
+		ts = append(ts, t, w)
+	}
 	return ts
 }
 

@@ -75,10 +75,15 @@ func TestParseAndSummarize(t *testing.T) {
 
 func TestTargetsAreComputed(t *testing.T) {
 	ts := Targets(build(t))
-	if len(ts) != 4 {
-		t.Fatalf("%d targets, want 4", len(ts))
+	if len(ts) != 8 {
+		t.Fatalf("%d targets, want 8", len(ts))
 	}
 	copyT, stream, fanIn, req := ts[0], ts[1], ts[2], ts[3]
+	for _, pt := range ts[4:] {
+		if pt.State == Measured {
+			t.Errorf("pool target %q = %+v, want no result in a run without pool benchmarks", pt.Claim, pt)
+		}
+	}
 	if copyT.State != Measured || copyT.Got != 4.2 || copyT.Met() {
 		t.Errorf("copy target = %+v, want 4.2× and missed", copyT)
 	}
