@@ -384,7 +384,7 @@ var emitters = []func(*unit){
 func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
 	u := &unit{cfg: cfg, pkg: pkg}
 	outPath := outputPath(cfg, pkg.Dir)
-	local := map[*types.TypeName]sendable.Annotation{}
+	local := map[*types.TypeName]directive.Annotation{}
 	for _, f := range pkg.Syntax {
 		if pkg.Fset.File(f.Pos()).Name() == outPath {
 			continue
@@ -400,17 +400,7 @@ func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
 				continue
 			}
 			specs = append(specs, annotated{spec, obj, ds})
-			for _, d := range ds {
-				a := local[obj]
-				switch d.Kind {
-				case directive.Message:
-					a.Message = true
-					a.Tree = a.Tree || d.Has(directive.OptionTree)
-				case directive.Unchecked:
-					a.Unchecked = true
-				}
-				local[obj] = a
-			}
+			local[obj] = directive.Fold(ds)
 		}
 		sort.Slice(specs, func(i, j int) bool { return specs[i].spec.Pos() < specs[j].spec.Pos() })
 		u.specs = append(u.specs, specs...)
@@ -419,7 +409,7 @@ func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
 	u.checker = &sendable.Checker{
 		Annotations: func(tn *types.TypeName) sendable.Annotation {
 			if tn.Pkg() == pkg.Types {
-				return local[tn]
+				return checkerAnnotation(local[tn])
 			}
 			return foreign.of(tn)
 		},
@@ -495,16 +485,7 @@ func (fa *foreignAnnotations) of(tn *types.TypeName) sendable.Annotation {
 		fset := token.NewFileSet()
 		if f, err := parser.ParseFile(fset, pos.Filename, nil, parser.ParseComments|parser.SkipObjectResolution); err == nil {
 			for spec, ds := range directive.Scan(fset, f).Types {
-				var a sendable.Annotation
-				for _, d := range ds {
-					switch d.Kind {
-					case directive.Message:
-						a.Message, a.Tree = true, d.Has(directive.OptionTree)
-					case directive.Unchecked:
-						a.Unchecked = true
-					}
-				}
-				byName[spec.Name.Name] = a
+				byName[spec.Name.Name] = checkerAnnotation(directive.Fold(ds))
 			}
 		}
 		if fa.files == nil {
@@ -513,4 +494,10 @@ func (fa *foreignAnnotations) of(tn *types.TypeName) sendable.Annotation {
 		fa.files[pos.Filename] = byName
 	}
 	return byName[tn.Name()]
+}
+
+// checkerAnnotation is the part of a declaration's annotation that decides
+// its sendability.
+func checkerAnnotation(a directive.Annotation) sendable.Annotation {
+	return sendable.Annotation{Message: a.Message, Tree: a.Tree, Unchecked: a.Unchecked}
 }

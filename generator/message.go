@@ -41,15 +41,15 @@ func emitMessages(u *unit) {
 	g := &messages{u: u, msgs: map[*types.TypeName]*message{}, failed: map[string]bool{}}
 	var list []*message
 	for _, a := range u.specs {
-		d, ok := directive.Find(a.dirs, directive.Message)
-		if !ok {
+		ann := directive.Fold(a.dirs)
+		if !ann.Message {
 			continue
 		}
 		named, ok := a.obj.Type().(*types.Named)
 		if !ok {
 			continue
 		}
-		m := &message{obj: a.obj, named: named, self: named, spec: a.spec, tree: d.Has(directive.OptionTree)}
+		m := &message{obj: a.obj, named: named, self: named, spec: a.spec, tree: ann.Tree}
 		if tps := named.TypeParams(); tps != nil && tps.Len() > 0 {
 			args := make([]types.Type, tps.Len())
 			for i := range args {
