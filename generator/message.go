@@ -31,7 +31,6 @@ type messages struct {
 	u      *unit
 	msgs   map[*types.TypeName]*message
 	failed map[string]bool
-	memo   bool // some copy keeps identity: the file needs isolategenMemo
 }
 
 // emitMessages writes DeepCopyInto, DeepCopy and Transfer, and the
@@ -67,9 +66,6 @@ func emitMessages(u *unit) {
 	}
 	for _, m := range list {
 		g.emit(m)
-	}
-	if g.memo {
-		emitMemo(u.file)
 	}
 }
 
@@ -191,7 +187,6 @@ func (g *messages) emit(m *message) {
 		}
 	})
 	if c.memoised() {
-		g.memo = true
 		c.emitSeen(seen, pool, tdecl, tuse)
 	}
 	for _, h := range c.helpers {
@@ -223,7 +218,7 @@ func (c *copier) emitSeen(seen, pool string, tdecl, tuse []jen.Code) {
 	f.Type().Id(seen).Types(tdecl...).StructFunc(func(grp *jen.Group) {
 		for _, h := range c.helpers {
 			if h.seen != "" {
-				grp.Id(h.seen).Id("isolategenMemo").Types(typeCode(h.t))
+				grp.Id(h.seen).Qual(runtimePath, "Memo").Types(typeCode(h.t))
 			}
 		}
 	})
@@ -257,7 +252,7 @@ func (c *copier) emitSeen(seen, pool string, tdecl, tuse []jen.Code) {
 		g.If(jen.Id("s").Op("==").Nil()).Block(jen.Return())
 		for _, h := range c.helpers {
 			if h.seen != "" {
-				g.Id("s").Dot(h.seen).Dot("reset").Call()
+				g.Id("s").Dot(h.seen).Dot("Reset").Call()
 			}
 		}
 		g.Id(pool).Dot("Put").Call(jen.Id("s"))
@@ -889,7 +884,7 @@ func (c *copier) helperBody(h *helper) {
 // kept, and ok; when found holds it returns copied, else the caller makes
 // the copy and stores it in *p before it copies anything else.
 func (c *copier) lookup(g *jen.Group, h *helper, key, found, copied jen.Code) {
-	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("at").Call(jen.Qual("unsafe", "Pointer").Call(key))
+	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("At").Call(jen.Qual("unsafe", "Pointer").Call(key))
 	g.If(found).Block(jen.Return(copied))
 }
 
@@ -922,101 +917,4 @@ func upper(s string) string {
 		r[0] = unicode.ToUpper(r[0])
 	}
 	return string(r)
-}
-
-// memoMinSlots is the size of a new memo table; memoMaxSlots is the largest
-// that a pool keeps, so that an idle pool pins little memory.
-const (
-	memoMinSlots = 32
-	memoMaxSlots = 1 << 16
-)
-
-// emitMemo writes isolategenMemo, the memo table of every identity-keeping
-// copy in the package. A copy asks it one question per value it reaches
-// (seen before? if not, here is the copy), so it answers that in one probe
-// of an open-addressing table keyed by address, where a map would hash
-// twice, for the lookup and the insert; and it is emptied for reuse in time
-// proportional to what the copy added, which lets a pool keep it warm.
-// Addresses are stable keys because the collector does not move heap
-// values, and a value whose address is stored here is on the heap.
-func emitMemo(f *jen.File) {
-	memo := func() *jen.Statement { return jen.Id("isolategenMemo").Types(jen.Id("V")) }
-	slots := func() *jen.Statement { return jen.Id("m").Dot("slots") }
-	recv := func() *jen.Statement { return jen.Id("m").Op("*").Add(memo()) }
-	f.Line()
-	f.Comment("isolategenMemo maps the address of a value that a copy has reached to the")
-	f.Comment("value's copy: an open-addressing table with linear probing.")
-	f.Type().Id("isolategenMemo").Types(jen.Id("V").Any()).Struct(
-		jen.Id("slots").Index().Id("isolategenSlot").Types(jen.Id("V")),
-		jen.Id("n").Int().Comment("keys held"),
-		jen.Id("shift").Uint().Comment("64 - log2(len(slots)): hashing keeps the top bits"),
-	)
-	f.Line()
-	f.Type().Id("isolategenSlot").Types(jen.Id("V").Any()).Struct(
-		jen.Id("key").Qual("unsafe", "Pointer"),
-		jen.Id("val").Id("V"),
-	)
-	f.Line()
-	f.Comment("at returns where the copy of the value at key is kept, and whether key")
-	f.Comment("was there already; a new key's copy is for the caller to store, before")
-	f.Comment("the next call.")
-	f.Func().Params(recv()).Id("at").Params(jen.Id("key").Qual("unsafe", "Pointer")).Params(jen.Op("*").Id("V"), jen.Bool()).Block(
-		jen.If(jen.Lit(2).Op("*").Parens(jen.Id("m").Dot("n").Op("+").Lit(1)).Op(">").Len(slots())).Block(
-			jen.Id("m").Dot("grow").Call(),
-		),
-		jen.Id("mask").Op(":=").Len(slots()).Op("-").Lit(1),
-		jen.For(
-			jen.Id("i").Op(":=").Int().Call(jen.Uint64().Call(jen.Uintptr().Call(jen.Id("key"))).Op("*").Id("0x9e3779b97f4a7c15").Op(">>").Id("m").Dot("shift")),
-			jen.Empty(),
-			jen.Id("i").Op("=").Parens(jen.Id("i").Op("+").Lit(1)).Op("&").Id("mask"),
-		).Block(
-			jen.Id("s").Op(":=").Op("&").Add(slots()).Index(jen.Id("i")),
-			jen.If(jen.Id("s").Dot("key").Op("==").Id("key")).Block(
-				jen.Return(jen.Op("&").Id("s").Dot("val"), jen.True()),
-			),
-			jen.If(jen.Id("s").Dot("key").Op("==").Nil()).Block(
-				jen.Id("s").Dot("key").Op("=").Id("key"),
-				jen.Id("m").Dot("n").Op("++"),
-				jen.Return(jen.Op("&").Id("s").Dot("val"), jen.False()),
-			),
-		),
-	)
-	f.Line()
-	f.Comment("grow doubles the table, keeping it at most half full.")
-	f.Func().Params(recv()).Id("grow").Params().Block(
-		jen.Id("old").Op(":=").Add(slots()),
-		jen.If(jen.Id("old").Op("==").Nil()).Block(
-			jen.List(slots(), jen.Id("m").Dot("shift")).Op("=").List(jen.Make(jen.Index().Id("isolategenSlot").Types(jen.Id("V")), jen.Lit(memoMinSlots)), jen.Lit(64-bitsLen(memoMinSlots-1))),
-			jen.Return(),
-		),
-		jen.List(slots(), jen.Id("m").Dot("shift"), jen.Id("m").Dot("n")).Op("=").List(jen.Make(jen.Index().Id("isolategenSlot").Types(jen.Id("V")), jen.Lit(2).Op("*").Len(jen.Id("old"))), jen.Id("m").Dot("shift").Op("-").Lit(1), jen.Lit(0)),
-		jen.For(jen.Id("i").Op(":=").Range().Id("old")).Block(
-			jen.If(jen.Id("s").Op(":=").Op("&").Id("old").Index(jen.Id("i")), jen.Id("s").Dot("key").Op("!=").Nil()).Block(
-				jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Id("m").Dot("at").Call(jen.Id("s").Dot("key")),
-				jen.Op("*").Id("p").Op("=").Id("s").Dot("val"),
-			),
-		),
-	)
-	f.Line()
-	f.Comment("reset empties the table for the next copy. A table much larger than this")
-	f.Comment("copy needed is dropped rather than cleared, so that emptying costs what the")
-	f.Comment("copy added, not what the largest copy needed.")
-	f.Func().Params(recv()).Id("reset").Params().Block(
-		jen.If(jen.Id("m").Dot("n").Op("==").Lit(0)).Block(jen.Return()),
-		jen.If(jen.Len(slots()).Op(">").Lit(memoMaxSlots).Op("||").Len(slots()).Op(">").Lit(memoMinSlots).Op("&&").Len(slots()).Op(">").Lit(8).Op("*").Id("m").Dot("n")).Block(
-			jen.Op("*").Id("m").Op("=").Add(memo()).Values(),
-			jen.Return(),
-		),
-		jen.Clear(slots()),
-		jen.Id("m").Dot("n").Op("=").Lit(0),
-	)
-}
-
-// bitsLen is the number of bits needed to write n.
-func bitsLen(n int) int {
-	l := 0
-	for ; n > 0; n >>= 1 {
-		l++
-	}
-	return l
 }
