@@ -158,12 +158,7 @@ func (m *Mover) deepCopy(fn *types.Func, x ast.Expr) bool {
 // value, or an access that copies sendable values in or out, or a call
 // that is given nothing else it could link v to.
 func (m *Mover) Use(id *ast.Ident, stack []ast.Node) bool {
-	parent := func(i int) ast.Node {
-		if i < len(stack) {
-			return stack[len(stack)-1-i]
-		}
-		return nil
-	}
+	parent := ancestors(stack)
 	switch p := parent(0).(type) {
 	case *ast.ValueSpec:
 		for _, name := range p.Names {
@@ -451,12 +446,7 @@ func (m *Mover) mention(id *ast.Ident, stack []ast.Node) bool {
 	if id.Pos() > m.send.Pos() {
 		return false // used after the send
 	}
-	parent := func(i int) ast.Node {
-		if i < len(stack) {
-			return stack[len(stack)-1-i]
-		}
-		return nil
-	}
+	parent := ancestors(stack)
 	// The declaration, or a new value for v.
 	switch p := parent(0).(type) {
 	case *ast.ValueSpec:
@@ -539,4 +529,15 @@ func (m *Mover) rangeCopies(r *ast.RangeStmt) bool {
 		}
 	}
 	return true
+}
+
+// ancestors returns the i-th ancestor of the node whose ancestors are
+// stack: 0 is its parent; nil beyond the root.
+func ancestors(stack []ast.Node) func(i int) ast.Node {
+	return func(i int) ast.Node {
+		if i < len(stack) {
+			return stack[len(stack)-1-i]
+		}
+		return nil
+	}
 }
