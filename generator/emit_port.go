@@ -152,11 +152,11 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 		if m.ctx && !m.oneWay() {
 			g.Id("ctx").Qual("context", "Context")
 		}
-		for i, t := range m.params {
-			g.Id(arg(i)).Add(typeCode(t.t))
+		for i, v := range m.params {
+			g.Id(arg(i)).Add(typeCode(v.t))
 		}
-		for i, t := range m.results {
-			g.Id(res(i)).Add(typeCode(t.t))
+		for i, v := range m.results {
+			g.Id(res(i)).Add(typeCode(v.t))
 		}
 		if m.err {
 			g.Id("err").Error()
@@ -180,12 +180,12 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 	if m.ctx {
 		params = append(params, jen.Id("ctx").Qual("context", "Context"))
 	}
-	for i, t := range m.params {
-		params = append(params, jen.Id(arg(i)).Add(typeCode(t.t)))
+	for i, v := range m.params {
+		params = append(params, jen.Id(arg(i)).Add(typeCode(v.t)))
 	}
 	var results []jen.Code
-	for i, t := range m.results {
-		results = append(results, jen.Id(res(i)).Add(typeCode(t.t)))
+	for i, v := range m.results {
+		results = append(results, jen.Id(res(i)).Add(typeCode(v.t)))
 	}
 	if m.err {
 		results = append(results, jen.Err().Error())
@@ -220,8 +220,8 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 		if m.ctx && !m.oneWay() {
 			g.Id("c").Dot("ctx").Op("=").Id("ctx")
 		}
-		for i, t := range m.params {
-			g.Add(copyTo(t, jen.Id("c").Dot(arg(i)), jen.Id(arg(i))))
+		for i, v := range m.params {
+			g.Add(copyTo(v, jen.Id("c").Dot(arg(i)), jen.Id(arg(i))))
 		}
 		transfer := jen.Id("p").Dot("isolategenCalls").Dot("Transfer").Call(jen.Id("c"))
 		if m.oneWay() {
@@ -312,11 +312,11 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 			// copyable results are copied: after a panic c holds none.
 			var lhs, locals, final []jen.Code
 			copied := false
-			for i, t := range m.results {
+			for i, v := range m.results {
 				lhs = append(lhs, jen.Id("c").Dot(res(i)))
 				locals = append(locals, jen.Id(res(i)))
 				final = append(final, jen.Id(res(i)))
-				if t.copy != copyAssign {
+				if v.copy != copyAssign {
 					copied = true
 				}
 			}
@@ -333,13 +333,13 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 				g.List(lhs...).Op("=").Add(call)
 			default:
 				g.List(locals...).Op(":=").Add(call)
-				for i, t := range m.results {
-					if t.copy == copyAssign {
+				for i, v := range m.results {
+					if v.copy == copyAssign {
 						continue
 					}
 					k := "k" + strconv.Itoa(i)
-					g.Var().Id(k).Add(typeCode(t.t))
-					g.Add(copyTo(t, jen.Id(k), jen.Id(res(i))))
+					g.Var().Id(k).Add(typeCode(v.t))
+					g.Add(copyTo(v, jen.Id(k), jen.Id(res(i))))
 					final[i] = jen.Id(k)
 				}
 				g.List(lhs...).Op("=").List(final...)
