@@ -49,7 +49,7 @@
 //
 // # Ports
 //
-// For every //isolate:port interface I (port.go) it writes
+// For every //isolate:port interface I it writes
 //
 //	type IPort struct{ … }  // sendable: a runtime.SendPort and a *runtime.Isolate; implements I
 //	func SpawnI(ctx context.Context, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Isolate, error)
@@ -104,8 +104,16 @@
 // errors that only missing generated code explains (undefined names and
 // methods) are tolerated, any other is reported.
 //
-// # Extending
+// # Load, plan, emit
 //
-// Each kind of output adds its declarations to one jen.File per package,
-// through the emitters list: message.go, then port.go.
+// A package is generated in three steps, as cmd/stringer parses, collects
+// and prints. load.go reads the packages, their annotated declarations
+// (folded by internal/directive) and builds the sendability checker.
+// plan.go and plan_port.go decide everything as plain values: per message
+// type its copy mode, the step that copies each part, its helpers and memo
+// tables; per port interface its methods and how each value crosses; and
+// every error, all of them in one run. emit_message.go and emit_port.go
+// render the plans with jen and decide nothing. A new per-message output
+// adds its renderer to messageOutputs, a new per-port output to
+// portOutputs, each with what it needs in its plan.
 package generator

@@ -4,24 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"go/ast"
 	"go/format"
-	"go/parser"
 	"go/token"
-	"go/types"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/dave/jennifer/jen"
 	"github.com/rogpeppe/go-internal/diff"
 	"golang.org/x/tools/go/packages"
-
-	"github.com/go-isolate/isolate/internal/directive"
-	"github.com/go-isolate/isolate/internal/sendable"
 )
 
 // DefaultOutput is the name of the generated file in each package directory.
@@ -238,205 +230,19 @@ func outputPath(cfg Config, pkgDir string) string {
 	return filepath.Join(pkgDir, cfg.Output)
 }
 
-// load loads the packages with full type information. A previously
-// generated file is replaced by an empty one (through an overlay), so that
-// stale generated code never stands in the way of generating fresh code;
-// type errors that only missing generated code explains are tolerated.
-func load(cfg Config) ([]*packages.Package, ErrorList, error) {
-	var flags []string
-	if len(cfg.Tags) > 0 {
-		flags = append(flags, "-tags="+strings.Join(cfg.Tags, ","))
-	}
-	names, err := packages.Load(&packages.Config{
-		Mode:       packages.NeedName | packages.NeedFiles,
-		Dir:        cfg.Dir,
-		BuildFlags: flags,
-	}, cfg.Patterns...)
-	if err != nil {
-		return nil, nil, err
-	}
-	overlay := map[string][]byte{}
-	for _, p := range names {
-		if p.Dir == "" || p.Name == "" {
-			continue
-		}
-		out := outputPath(cfg, p.Dir)
-		if _, err := os.Stat(out); err == nil {
-			overlay[out] = []byte("package " + p.Name + "\n")
-		}
-	}
-	pkgs, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-			packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo,
-		Dir:        cfg.Dir,
-		BuildFlags: flags,
-		Overlay:    overlay,
-	}, cfg.Patterns...)
-	if err != nil {
-		return nil, nil, err
-	}
-	var errs ErrorList
-	var keep []*packages.Package
-	for _, p := range pkgs {
-		fatal := false
-		for _, e := range p.Errors {
-			if (e.Kind == packages.TypeError && missingGenerated(e.Msg)) || (e.Kind == packages.ListError && compiledMissingGenerated(e.Msg)) {
-				continue
-			}
-			fatal = true
-			errs = append(errs, loadError(cfg, p, e))
-		}
-		if !fatal {
-			keep = append(keep, p)
-		}
-	}
-	return keep, errs, nil
-}
-
-// missingGenerated reports whether a type error is one that code this
-// generator writes would resolve: a use of a generated method or name.
-func missingGenerated(msg string) bool {
-	return strings.HasPrefix(msg, "undefined: ") ||
-		strings.Contains(msg, " undefined (type ") ||
-		strings.Contains(msg, "(missing method ")
-}
-
-// compiledMissingGenerated reports whether a list error is the go
-// command's compiler output for a package (as go list reports for a main
-// package that uses generated names) and every error in it is one that
-// missingGenerated excuses.
-func compiledMissingGenerated(msg string) bool {
-	lines := strings.Split(strings.TrimSpace(msg), "\n")
-	if len(lines) < 2 || !strings.HasPrefix(lines[0], "# ") {
-		return false
-	}
-	for _, l := range lines[1:] {
-		m := compilerError.FindStringSubmatch(l)
-		if m == nil || !missingGenerated(m[1]) {
-			return false
-		}
-	}
-	return true
-}
-
-var compilerError = regexp.MustCompile(`^\S+:\d+:\d+: (.*)$`)
-
-func loadError(cfg Config, p *packages.Package, e packages.Error) Error {
-	msg := e.Msg
-	if p.PkgPath != "" && e.Kind == packages.ListError && !strings.Contains(msg, p.PkgPath) {
-		msg = p.PkgPath + ": " + msg
-	}
-	pos := token.Position{}
-	if e.Pos != "" && e.Pos != "-" {
-		// file:line:col or file:line
-		parts := strings.Split(e.Pos, ":")
-		pos.Filename = parts[0]
-		if len(parts) > 1 {
-			fmt.Sscan(parts[1], &pos.Line)
-		}
-		if len(parts) > 2 {
-			fmt.Sscan(parts[2], &pos.Column)
-		}
-		pos.Filename = relTo(cfg.Dir, pos.Filename)
-	}
-	return Error{Pos: pos, Msg: msg}
-}
-
-func relTo(dir, name string) string {
-	if !filepath.IsAbs(name) {
-		return name
-	}
-	if r, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(r, "..") {
-		return r
-	}
-	return name
-}
-
-// unit is the generated file of one package while it is being built. Each
-// kind of output (messages here; ports later) adds its declarations to the
-// same jen.File, in the order of the emitters below.
-type unit struct {
-	cfg     Config
-	pkg     *packages.Package
-	file    *jen.File
-	checker *sendable.Checker
-	// specs lists the annotated type declarations in source order with
-	// their directives.
-	specs []annotated
-	// decls counts the declarations emitted; none means no file.
-	decls int
-	errs  ErrorList
-}
-
-type annotated struct {
-	spec *ast.TypeSpec
-	obj  *types.TypeName
-	dirs []directive.Directive
-}
-
-// emitters produce the parts of a package's generated file, in order.
-// A new kind of output adds its emitter here.
-var emitters = []func(*unit){
-	emitMessages,
-	emitPorts,
-}
-
+// generatePackage generates one package's file in three steps, as
+// cmd/stringer parses, collects and prints: load reads the annotated
+// declarations, plan decides everything (and finds every error), and emit
+// renders the plan as Go source. Output replaces nothing unless all three
+// succeed.
 func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
-	u := &unit{cfg: cfg, pkg: pkg}
-	outPath := outputPath(cfg, pkg.Dir)
-	local := map[*types.TypeName]sendable.Annotation{}
-	for _, f := range pkg.Syntax {
-		if pkg.Fset.File(f.Pos()).Name() == outPath {
-			continue
-		}
-		scan := directive.Scan(pkg.Fset, f)
-		for _, p := range scan.Problems {
-			u.errorAt(p.Pos, "%s", p.Message)
-		}
-		var specs []annotated
-		for spec, ds := range scan.Types {
-			obj, _ := pkg.TypesInfo.Defs[spec.Name].(*types.TypeName)
-			if obj == nil {
-				continue
-			}
-			specs = append(specs, annotated{spec, obj, ds})
-			for _, d := range ds {
-				a := local[obj]
-				switch d.Kind {
-				case directive.Message:
-					a.Message = true
-					a.Tree = a.Tree || d.Has(directive.OptionTree)
-				case directive.Unchecked:
-					a.Unchecked = true
-				}
-				local[obj] = a
-			}
-		}
-		sort.Slice(specs, func(i, j int) bool { return specs[i].spec.Pos() < specs[j].spec.Pos() })
-		u.specs = append(u.specs, specs...)
+	l := loadPackage(cfg, pkg)
+	p := planPackage(l)
+	if errs := append(l.errs, p.errs...); len(errs) > 0 {
+		return nil, errs
 	}
-	foreign := foreignAnnotations{fset: pkg.Fset}
-	u.checker = &sendable.Checker{
-		Annotations: func(tn *types.TypeName) sendable.Annotation {
-			if tn.Pkg() == pkg.Types {
-				return local[tn]
-			}
-			return foreign.of(tn)
-		},
-		Extra:     cfg.Sendable,
-		Qualifier: u.qualifier,
-	}
-	u.file = jen.NewFilePathName(pkg.PkgPath, pkg.Name)
-	u.file.HeaderComment(Header[len("// "):])
-
-	for _, emit := range emitters {
-		emit(u)
-	}
-	if len(u.errs) > 0 {
-		return nil, u.errs
-	}
-	f := &File{PkgPath: pkg.PkgPath, Path: outPath, rel: relTo(cfg.Dir, outPath)}
-	if old, err := os.ReadFile(outPath); err == nil {
+	f := &File{PkgPath: pkg.PkgPath, Path: l.outPath, rel: relTo(cfg.Dir, l.outPath)}
+	if old, err := os.ReadFile(f.Path); err == nil {
 		if !bytes.HasPrefix(old, []byte(Header+"\n")) {
 			return nil, ErrorList{{Pos: token.Position{Filename: f.rel}, Msg: "not written by isolategen (its first line is not " + strings.TrimPrefix(Header, "// ") + "): remove it or choose another output with -o"}}
 		}
@@ -444,14 +250,14 @@ func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, ErrorList{{Pos: token.Position{Filename: f.rel}, Msg: err.Error()}}
 	}
-	if u.decls == 0 {
+	if p.empty() {
 		if f.Old == nil {
 			return nil, nil
 		}
 		return f, nil
 	}
 	var buf bytes.Buffer
-	if err := u.file.Render(&buf); err != nil {
+	if err := emitPackage(l, p).Render(&buf); err != nil {
 		return nil, ErrorList{{Pos: token.Position{Filename: f.rel}, Msg: "internal error rendering generated code: " + err.Error()}}
 	}
 	src, err := format.Source(buf.Bytes())
@@ -460,57 +266,4 @@ func generatePackage(cfg Config, pkg *packages.Package) (*File, ErrorList) {
 	}
 	f.New = src
 	return f, nil
-}
-
-// qualifier renders types of the package itself unqualified.
-func (u *unit) qualifier(p *types.Package) string {
-	if p == u.pkg.Types {
-		return ""
-	}
-	return p.Name()
-}
-
-func (u *unit) errorAt(pos token.Pos, format string, args ...any) {
-	p := u.pkg.Fset.Position(pos)
-	p.Filename = relTo(u.cfg.Dir, p.Filename)
-	u.errs = append(u.errs, Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
-}
-
-// foreignAnnotations reads the directives of types from other packages,
-// which are loaded from export data without comments, by parsing the file
-// that declares each one, once.
-type foreignAnnotations struct {
-	fset  *token.FileSet
-	files map[string]map[string]sendable.Annotation
-}
-
-func (fa *foreignAnnotations) of(tn *types.TypeName) sendable.Annotation {
-	pos := fa.fset.Position(tn.Pos())
-	if pos.Filename == "" {
-		return sendable.Annotation{}
-	}
-	byName, ok := fa.files[pos.Filename]
-	if !ok {
-		byName = map[string]sendable.Annotation{}
-		fset := token.NewFileSet()
-		if f, err := parser.ParseFile(fset, pos.Filename, nil, parser.ParseComments|parser.SkipObjectResolution); err == nil {
-			for spec, ds := range directive.Scan(fset, f).Types {
-				var a sendable.Annotation
-				for _, d := range ds {
-					switch d.Kind {
-					case directive.Message:
-						a.Message, a.Tree = true, d.Has(directive.OptionTree)
-					case directive.Unchecked:
-						a.Unchecked = true
-					}
-				}
-				byName[spec.Name.Name] = a
-			}
-		}
-		if fa.files == nil {
-			fa.files = map[string]map[string]sendable.Annotation{}
-		}
-		fa.files[pos.Filename] = byName
-	}
-	return byName[tn.Name()]
 }

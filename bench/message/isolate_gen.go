@@ -3,6 +3,7 @@
 package message
 
 import (
+	"github.com/go-isolate/isolate/runtime"
 	"maps"
 	"sync"
 	"unsafe"
@@ -169,12 +170,12 @@ type isolategenCopyBasket struct {
 
 // isolategenSeenBasket holds the memo tables of one copy of a Basket.
 type isolategenSeenBasket struct {
-	seenPtrShopper         isolategenMemo[*Shopper]
-	seenSlicePtrBasketItem isolategenMemo[[]*BasketItem]
-	seenSlicePtrBasket     isolategenMemo[[]*Basket]
-	seenPtrBasketItem      isolategenMemo[*BasketItem]
-	seenPtrBasket          isolategenMemo[*Basket]
-	seenPtrProduct         isolategenMemo[*Product]
+	seenPtrShopper         runtime.Memo[*Shopper]
+	seenSlicePtrBasketItem runtime.Memo[[]*BasketItem]
+	seenSlicePtrBasket     runtime.Memo[[]*Basket]
+	seenPtrBasketItem      runtime.Memo[*BasketItem]
+	seenPtrBasket          runtime.Memo[*Basket]
+	seenPtrProduct         runtime.Memo[*Product]
 }
 
 // isolategenPoolBasket keeps emptied isolategenSeenBasket tables for the next copy.
@@ -206,12 +207,12 @@ func (h *isolategenCopyBasket) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrShopper.reset()
-	s.seenSlicePtrBasketItem.reset()
-	s.seenSlicePtrBasket.reset()
-	s.seenPtrBasketItem.reset()
-	s.seenPtrBasket.reset()
-	s.seenPtrProduct.reset()
+	s.seenPtrShopper.Reset()
+	s.seenSlicePtrBasketItem.Reset()
+	s.seenSlicePtrBasket.Reset()
+	s.seenPtrBasketItem.Reset()
+	s.seenPtrBasket.Reset()
+	s.seenPtrProduct.Reset()
 	isolategenPoolBasket.Put(s)
 }
 
@@ -219,7 +220,7 @@ func (h *isolategenCopyBasket) copyPtrShopper(in *Shopper) *Shopper {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrShopper.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrShopper.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -237,7 +238,7 @@ func (h *isolategenCopyBasket) copySlicePtrBasketItem(in []*BasketItem) []*Baske
 	if len(in) == 0 {
 		return make([]*BasketItem, 0)
 	}
-	p, ok := h.memo().seenSlicePtrBasketItem.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrBasketItem.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -257,7 +258,7 @@ func (h *isolategenCopyBasket) copySlicePtrBasket(in []*Basket) []*Basket {
 	if len(in) == 0 {
 		return make([]*Basket, 0)
 	}
-	p, ok := h.memo().seenSlicePtrBasket.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrBasket.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -274,7 +275,7 @@ func (h *isolategenCopyBasket) copyPtrBasketItem(in *BasketItem) *BasketItem {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrBasketItem.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrBasketItem.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -293,7 +294,7 @@ func (h *isolategenCopyBasket) copyPtrBasket(in *Basket) *Basket {
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrBasket.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrBasket.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -313,7 +314,7 @@ func (h *isolategenCopyBasket) copyPtrProduct(in *Product) *Product {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrProduct.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrProduct.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -368,12 +369,12 @@ type isolategenCopyBasketItem struct {
 
 // isolategenSeenBasketItem holds the memo tables of one copy of a BasketItem.
 type isolategenSeenBasketItem struct {
-	seenPtrBasket          isolategenMemo[*Basket]
-	seenPtrProduct         isolategenMemo[*Product]
-	seenPtrShopper         isolategenMemo[*Shopper]
-	seenSlicePtrBasketItem isolategenMemo[[]*BasketItem]
-	seenSlicePtrBasket     isolategenMemo[[]*Basket]
-	seenPtrBasketItem      isolategenMemo[*BasketItem]
+	seenPtrBasket          runtime.Memo[*Basket]
+	seenPtrProduct         runtime.Memo[*Product]
+	seenPtrShopper         runtime.Memo[*Shopper]
+	seenSlicePtrBasketItem runtime.Memo[[]*BasketItem]
+	seenSlicePtrBasket     runtime.Memo[[]*Basket]
+	seenPtrBasketItem      runtime.Memo[*BasketItem]
 }
 
 // isolategenPoolBasketItem keeps emptied isolategenSeenBasketItem tables for the next copy.
@@ -405,12 +406,12 @@ func (h *isolategenCopyBasketItem) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrBasket.reset()
-	s.seenPtrProduct.reset()
-	s.seenPtrShopper.reset()
-	s.seenSlicePtrBasketItem.reset()
-	s.seenSlicePtrBasket.reset()
-	s.seenPtrBasketItem.reset()
+	s.seenPtrBasket.Reset()
+	s.seenPtrProduct.Reset()
+	s.seenPtrShopper.Reset()
+	s.seenSlicePtrBasketItem.Reset()
+	s.seenSlicePtrBasket.Reset()
+	s.seenPtrBasketItem.Reset()
 	isolategenPoolBasketItem.Put(s)
 }
 
@@ -418,7 +419,7 @@ func (h *isolategenCopyBasketItem) copyPtrBasket(in *Basket) *Basket {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrBasket.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrBasket.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -438,7 +439,7 @@ func (h *isolategenCopyBasketItem) copyPtrProduct(in *Product) *Product {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrProduct.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrProduct.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -456,7 +457,7 @@ func (h *isolategenCopyBasketItem) copyPtrShopper(in *Shopper) *Shopper {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrShopper.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrShopper.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -474,7 +475,7 @@ func (h *isolategenCopyBasketItem) copySlicePtrBasketItem(in []*BasketItem) []*B
 	if len(in) == 0 {
 		return make([]*BasketItem, 0)
 	}
-	p, ok := h.memo().seenSlicePtrBasketItem.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrBasketItem.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -494,7 +495,7 @@ func (h *isolategenCopyBasketItem) copySlicePtrBasket(in []*Basket) []*Basket {
 	if len(in) == 0 {
 		return make([]*Basket, 0)
 	}
-	p, ok := h.memo().seenSlicePtrBasket.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrBasket.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -514,7 +515,7 @@ func (h *isolategenCopyBasketItem) copyPtrBasketItem(in *BasketItem) *BasketItem
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrBasketItem.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrBasketItem.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -566,12 +567,12 @@ type isolategenCopyShopper struct {
 
 // isolategenSeenShopper holds the memo tables of one copy of a Shopper.
 type isolategenSeenShopper struct {
-	seenSlicePtrBasket     isolategenMemo[[]*Basket]
-	seenPtrBasket          isolategenMemo[*Basket]
-	seenPtrShopper         isolategenMemo[*Shopper]
-	seenSlicePtrBasketItem isolategenMemo[[]*BasketItem]
-	seenPtrBasketItem      isolategenMemo[*BasketItem]
-	seenPtrProduct         isolategenMemo[*Product]
+	seenSlicePtrBasket     runtime.Memo[[]*Basket]
+	seenPtrBasket          runtime.Memo[*Basket]
+	seenPtrShopper         runtime.Memo[*Shopper]
+	seenSlicePtrBasketItem runtime.Memo[[]*BasketItem]
+	seenPtrBasketItem      runtime.Memo[*BasketItem]
+	seenPtrProduct         runtime.Memo[*Product]
 }
 
 // isolategenPoolShopper keeps emptied isolategenSeenShopper tables for the next copy.
@@ -603,12 +604,12 @@ func (h *isolategenCopyShopper) release() {
 	if s == nil {
 		return
 	}
-	s.seenSlicePtrBasket.reset()
-	s.seenPtrBasket.reset()
-	s.seenPtrShopper.reset()
-	s.seenSlicePtrBasketItem.reset()
-	s.seenPtrBasketItem.reset()
-	s.seenPtrProduct.reset()
+	s.seenSlicePtrBasket.Reset()
+	s.seenPtrBasket.Reset()
+	s.seenPtrShopper.Reset()
+	s.seenSlicePtrBasketItem.Reset()
+	s.seenPtrBasketItem.Reset()
+	s.seenPtrProduct.Reset()
 	isolategenPoolShopper.Put(s)
 }
 
@@ -619,7 +620,7 @@ func (h *isolategenCopyShopper) copySlicePtrBasket(in []*Basket) []*Basket {
 	if len(in) == 0 {
 		return make([]*Basket, 0)
 	}
-	p, ok := h.memo().seenSlicePtrBasket.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrBasket.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -636,7 +637,7 @@ func (h *isolategenCopyShopper) copyPtrBasket(in *Basket) *Basket {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrBasket.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrBasket.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -659,7 +660,7 @@ func (h *isolategenCopyShopper) copyPtrShopper(in *Shopper) *Shopper {
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrShopper.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrShopper.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -677,7 +678,7 @@ func (h *isolategenCopyShopper) copySlicePtrBasketItem(in []*BasketItem) []*Bask
 	if len(in) == 0 {
 		return make([]*BasketItem, 0)
 	}
-	p, ok := h.memo().seenSlicePtrBasketItem.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrBasketItem.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -694,7 +695,7 @@ func (h *isolategenCopyShopper) copyPtrBasketItem(in *BasketItem) *BasketItem {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrBasketItem.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrBasketItem.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -710,7 +711,7 @@ func (h *isolategenCopyShopper) copyPtrProduct(in *Product) *Product {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrProduct.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrProduct.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -754,69 +755,4 @@ func (in *Ledger) Transfer() Ledger {
 	out := *in
 	*in = Ledger{}
 	return out
-}
-
-// isolategenMemo maps the address of a value that a copy has reached to the
-// value's copy: an open-addressing table with linear probing.
-type isolategenMemo[V any] struct {
-	slots []isolategenSlot[V]
-	n     int  // keys held
-	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
-}
-
-type isolategenSlot[V any] struct {
-	key unsafe.Pointer
-	val V
-}
-
-// at returns where the copy of the value at key is kept, and whether key
-// was there already; a new key's copy is for the caller to store, before
-// the next call.
-func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
-	if 2*(m.n+1) > len(m.slots) {
-		m.grow()
-	}
-	mask := len(m.slots) - 1
-	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.key == key {
-			return &s.val, true
-		}
-		if s.key == nil {
-			s.key = key
-			m.n++
-			return &s.val, false
-		}
-	}
-}
-
-// grow doubles the table, keeping it at most half full.
-func (m *isolategenMemo[V]) grow() {
-	old := m.slots
-	if old == nil {
-		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
-		return
-	}
-	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
-	for i := range old {
-		if s := &old[i]; s.key != nil {
-			p, _ := m.at(s.key)
-			*p = s.val
-		}
-	}
-}
-
-// reset empties the table for the next copy. A table much larger than this
-// copy needed is dropped rather than cleared, so that emptying costs what the
-// copy added, not what the largest copy needed.
-func (m *isolategenMemo[V]) reset() {
-	if m.n == 0 {
-		return
-	}
-	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
-		*m = isolategenMemo[V]{}
-		return
-	}
-	clear(m.slots)
-	m.n = 0
 }

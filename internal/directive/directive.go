@@ -333,3 +333,42 @@ func Find(ds []Directive, k Kind) (Directive, bool) {
 	}
 	return Directive{}, false
 }
+
+// Annotation is what the directives of one declaration say of it, folded
+// into one value: the generator and the analyzer read a declaration's
+// directives only through it, so that both read them alike.
+type Annotation struct {
+	Message   bool `json:",omitempty"` // //isolate:message
+	Tree      bool `json:",omitempty"` // //isolate:message tree
+	Unchecked bool `json:",omitempty"` // //isolate:unchecked
+	Port      bool `json:",omitempty"` // //isolate:port
+	Shared    bool `json:",omitempty"` // //isolate:shared
+	Entry     bool `json:",omitempty"` // //isolate:entry
+}
+
+// Fold folds the directives of one declaration into its annotation.
+func Fold(ds []Directive) Annotation {
+	return Annotation{}.With(ds...)
+}
+
+// With returns a with ds folded in. Options only add: a declaration is a
+// tree when any of its //isolate:message directives says tree, whatever
+// their order. Ignore annotates a line, not a declaration, and adds nothing.
+func (a Annotation) With(ds ...Directive) Annotation {
+	for _, d := range ds {
+		switch d.Kind {
+		case Message:
+			a.Message = true
+			a.Tree = a.Tree || d.Has(OptionTree)
+		case Unchecked:
+			a.Unchecked = true
+		case Port:
+			a.Port = true
+		case Shared:
+			a.Shared = true
+		case Entry:
+			a.Entry = true
+		}
+	}
+	return a
+}

@@ -1,6 +1,7 @@
 package directive_test
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"sort"
@@ -132,5 +133,47 @@ func TestScan(t *testing.T) {
 		if !strings.HasPrefix(p, wantProblems[i]) {
 			t.Errorf("problem %d: got %q, want prefix %q", i, p, wantProblems[i])
 		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	parse := func(texts ...string) []directive.Directive {
+		var ds []directive.Directive
+		for _, text := range texts {
+			d, ok, err := directive.Parse(&ast.Comment{Text: text})
+			if !ok || err != nil {
+				t.Fatalf("Parse(%q) = %v, %v", text, ok, err)
+			}
+			ds = append(ds, d)
+		}
+		return ds
+	}
+	for _, tc := range []struct {
+		dirs []string
+		want directive.Annotation
+	}{
+		{nil, directive.Annotation{}},
+		{[]string{"//isolate:message"}, directive.Annotation{Message: true}},
+		{[]string{"//isolate:message tree"}, directive.Annotation{Message: true, Tree: true}},
+		{[]string{"//isolate:message tree tree"}, directive.Annotation{Message: true, Tree: true}},
+		// tree sticks whatever the order of the directives.
+		{[]string{"//isolate:message tree", "//isolate:message"}, directive.Annotation{Message: true, Tree: true}},
+		{[]string{"//isolate:message", "//isolate:message tree"}, directive.Annotation{Message: true, Tree: true}},
+		{[]string{"//isolate:unchecked"}, directive.Annotation{Unchecked: true}},
+		{[]string{"//isolate:message", "//isolate:unchecked"}, directive.Annotation{Message: true, Unchecked: true}},
+		{[]string{"//isolate:port"}, directive.Annotation{Port: true}},
+		{[]string{"//isolate:shared"}, directive.Annotation{Shared: true}},
+		{[]string{"//isolate:entry"}, directive.Annotation{Entry: true}},
+		// ignore annotates a line, not a declaration.
+		{[]string{"//isolate:ignore why", "//isolate:entry"}, directive.Annotation{Entry: true}},
+	} {
+		if got := directive.Fold(parse(tc.dirs...)); got != tc.want {
+			t.Errorf("Fold(%q) = %+v, want %+v", tc.dirs, got, tc.want)
+		}
+	}
+	// With adds to what is already folded.
+	a := directive.Fold(parse("//isolate:message tree")).With(parse("//isolate:unchecked")...)
+	if want := (directive.Annotation{Message: true, Tree: true, Unchecked: true}); a != want {
+		t.Errorf("With = %+v, want %+v", a, want)
 	}
 }

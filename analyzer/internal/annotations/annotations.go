@@ -16,17 +16,11 @@ import (
 	"github.com/go-isolate/isolate/internal/sendable"
 )
 
-// Fact records what the directives say of one declared object. It is
-// attached to the origin object (the generic declaration, never an
-// instantiation), so look it up through Result.Of.
-type Fact struct {
-	Message   bool `json:",omitempty"`
-	Tree      bool `json:",omitempty"`
-	Unchecked bool `json:",omitempty"`
-	Port      bool `json:",omitempty"`
-	Shared    bool `json:",omitempty"`
-	Entry     bool `json:",omitempty"`
-}
+// Fact records what the directives say of one declared object: their
+// fold, directive.Annotation. It is attached to the origin object (the
+// generic declaration, never an instantiation), so look it up through
+// Result.Of.
+type Fact directive.Annotation
 
 // AFact marks Fact as an analysis fact.
 func (*Fact) AFact() {}
@@ -158,22 +152,7 @@ func record(pass *analysis.Pass, res *Result, obj types.Object, ds []directive.D
 	if obj == nil {
 		return
 	}
-	f := res.facts[obj]
-	for _, d := range ds {
-		switch d.Kind {
-		case directive.Message:
-			f.Message = true
-			f.Tree = f.Tree || d.Has(directive.OptionTree)
-		case directive.Unchecked:
-			f.Unchecked = true
-		case directive.Port:
-			f.Port = true
-		case directive.Shared:
-			f.Shared = true
-		case directive.Entry:
-			f.Entry = true
-		}
-	}
+	f := Fact(directive.Annotation(res.facts[obj]).With(ds...))
 	res.facts[obj] = f
 	// Only package-level objects can be seen from other packages.
 	if obj.Pkg() == pass.Pkg && (obj.Parent() == pass.Pkg.Scope() || isMethod(obj)) {

@@ -3,6 +3,7 @@
 package testtypes
 
 import (
+	"github.com/go-isolate/isolate/runtime"
 	"sync"
 	"time"
 	"unsafe"
@@ -196,9 +197,9 @@ type isolategenCopyNode struct {
 
 // isolategenSeenNode holds the memo tables of one copy of a Node.
 type isolategenSeenNode struct {
-	seenPtrNode      isolategenMemo[*Node]
-	seenSlicePtrNode isolategenMemo[[]*Node]
-	seenPtrMeta      isolategenMemo[*Meta]
+	seenPtrNode      runtime.Memo[*Node]
+	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenPtrMeta      runtime.Memo[*Meta]
 }
 
 // isolategenPoolNode keeps emptied isolategenSeenNode tables for the next copy.
@@ -230,9 +231,9 @@ func (h *isolategenCopyNode) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrNode.reset()
-	s.seenSlicePtrNode.reset()
-	s.seenPtrMeta.reset()
+	s.seenPtrNode.Reset()
+	s.seenSlicePtrNode.Reset()
+	s.seenPtrMeta.Reset()
 	isolategenPoolNode.Put(s)
 }
 
@@ -243,7 +244,7 @@ func (h *isolategenCopyNode) copyPtrNode(in *Node) *Node {
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrNode.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -264,7 +265,7 @@ func (h *isolategenCopyNode) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrNode.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -292,7 +293,7 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrMeta.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -384,7 +385,7 @@ type isolategenCopyIdentTree struct {
 
 // isolategenSeenIdentTree holds the memo tables of one copy of a IdentTree.
 type isolategenSeenIdentTree struct {
-	seenPtrIdentTree isolategenMemo[*IdentTree]
+	seenPtrIdentTree runtime.Memo[*IdentTree]
 }
 
 // isolategenPoolIdentTree keeps emptied isolategenSeenIdentTree tables for the next copy.
@@ -416,7 +417,7 @@ func (h *isolategenCopyIdentTree) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrIdentTree.reset()
+	s.seenPtrIdentTree.Reset()
 	isolategenPoolIdentTree.Put(s)
 }
 
@@ -427,7 +428,7 @@ func (h *isolategenCopyIdentTree) copyPtrIdentTree(in *IdentTree) *IdentTree {
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrIdentTree.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrIdentTree.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -583,69 +584,4 @@ func (in *Ring) Transfer() Ring {
 	out := *in
 	*in = Ring{}
 	return out
-}
-
-// isolategenMemo maps the address of a value that a copy has reached to the
-// value's copy: an open-addressing table with linear probing.
-type isolategenMemo[V any] struct {
-	slots []isolategenSlot[V]
-	n     int  // keys held
-	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
-}
-
-type isolategenSlot[V any] struct {
-	key unsafe.Pointer
-	val V
-}
-
-// at returns where the copy of the value at key is kept, and whether key
-// was there already; a new key's copy is for the caller to store, before
-// the next call.
-func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
-	if 2*(m.n+1) > len(m.slots) {
-		m.grow()
-	}
-	mask := len(m.slots) - 1
-	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.key == key {
-			return &s.val, true
-		}
-		if s.key == nil {
-			s.key = key
-			m.n++
-			return &s.val, false
-		}
-	}
-}
-
-// grow doubles the table, keeping it at most half full.
-func (m *isolategenMemo[V]) grow() {
-	old := m.slots
-	if old == nil {
-		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
-		return
-	}
-	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
-	for i := range old {
-		if s := &old[i]; s.key != nil {
-			p, _ := m.at(s.key)
-			*p = s.val
-		}
-	}
-}
-
-// reset empties the table for the next copy. A table much larger than this
-// copy needed is dropped rather than cleared, so that emptying costs what the
-// copy added, not what the largest copy needed.
-func (m *isolategenMemo[V]) reset() {
-	if m.n == 0 {
-		return
-	}
-	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
-		*m = isolategenMemo[V]{}
-		return
-	}
-	clear(m.slots)
-	m.n = 0
 }

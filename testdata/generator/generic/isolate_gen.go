@@ -3,6 +3,7 @@
 package generic
 
 import (
+	"github.com/go-isolate/isolate/runtime"
 	"maps"
 	"sync"
 	"time"
@@ -128,7 +129,7 @@ type isolategenCopyChain[T Number] struct {
 
 // isolategenSeenChain holds the memo tables of one copy of a Chain.
 type isolategenSeenChain[T Number] struct {
-	seenPtrChain isolategenMemo[*Chain[T]]
+	seenPtrChain runtime.Memo[*Chain[T]]
 }
 
 // isolategenPoolChain keeps emptied isolategenSeenChain tables for the next copy.
@@ -160,7 +161,7 @@ func (h *isolategenCopyChain[T]) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrChain.reset()
+	s.seenPtrChain.Reset()
 	isolategenPoolChain.Put(s)
 }
 
@@ -171,7 +172,7 @@ func (h *isolategenCopyChain[T]) copyPtrChain(in *Chain[T]) *Chain[T] {
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrChain.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrChain.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -211,69 +212,4 @@ func (in *Batch) Transfer() Batch {
 	out := *in
 	*in = Batch{}
 	return out
-}
-
-// isolategenMemo maps the address of a value that a copy has reached to the
-// value's copy: an open-addressing table with linear probing.
-type isolategenMemo[V any] struct {
-	slots []isolategenSlot[V]
-	n     int  // keys held
-	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
-}
-
-type isolategenSlot[V any] struct {
-	key unsafe.Pointer
-	val V
-}
-
-// at returns where the copy of the value at key is kept, and whether key
-// was there already; a new key's copy is for the caller to store, before
-// the next call.
-func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
-	if 2*(m.n+1) > len(m.slots) {
-		m.grow()
-	}
-	mask := len(m.slots) - 1
-	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.key == key {
-			return &s.val, true
-		}
-		if s.key == nil {
-			s.key = key
-			m.n++
-			return &s.val, false
-		}
-	}
-}
-
-// grow doubles the table, keeping it at most half full.
-func (m *isolategenMemo[V]) grow() {
-	old := m.slots
-	if old == nil {
-		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
-		return
-	}
-	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
-	for i := range old {
-		if s := &old[i]; s.key != nil {
-			p, _ := m.at(s.key)
-			*p = s.val
-		}
-	}
-}
-
-// reset empties the table for the next copy. A table much larger than this
-// copy needed is dropped rather than cleared, so that emptying costs what the
-// copy added, not what the largest copy needed.
-func (m *isolategenMemo[V]) reset() {
-	if m.n == 0 {
-		return
-	}
-	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
-		*m = isolategenMemo[V]{}
-		return
-	}
-	clear(m.slots)
-	m.n = 0
 }

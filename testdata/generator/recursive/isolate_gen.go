@@ -3,6 +3,7 @@
 package recursive
 
 import (
+	"github.com/go-isolate/isolate/runtime"
 	"sync"
 	"unsafe"
 )
@@ -50,9 +51,9 @@ type isolategenCopyNode struct {
 
 // isolategenSeenNode holds the memo tables of one copy of a Node.
 type isolategenSeenNode struct {
-	seenPtrNode      isolategenMemo[*Node]
-	seenSlicePtrNode isolategenMemo[[]*Node]
-	seenPtrMeta      isolategenMemo[*Meta]
+	seenPtrNode      runtime.Memo[*Node]
+	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenPtrMeta      runtime.Memo[*Meta]
 }
 
 // isolategenPoolNode keeps emptied isolategenSeenNode tables for the next copy.
@@ -84,9 +85,9 @@ func (h *isolategenCopyNode) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrNode.reset()
-	s.seenSlicePtrNode.reset()
-	s.seenPtrMeta.reset()
+	s.seenPtrNode.Reset()
+	s.seenSlicePtrNode.Reset()
+	s.seenPtrMeta.Reset()
 	isolategenPoolNode.Put(s)
 }
 
@@ -97,7 +98,7 @@ func (h *isolategenCopyNode) copyPtrNode(in *Node) *Node {
 	if in == h.root {
 		return h.rootOut
 	}
-	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrNode.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -118,7 +119,7 @@ func (h *isolategenCopyNode) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrNode.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -146,7 +147,7 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrMeta.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -205,9 +206,9 @@ type isolategenCopyGraph struct {
 
 // isolategenSeenGraph holds the memo tables of one copy of a Graph.
 type isolategenSeenGraph struct {
-	seenSlicePtrNode isolategenMemo[[]*Node]
-	seenPtrNode      isolategenMemo[*Node]
-	seenPtrMeta      isolategenMemo[*Meta]
+	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenPtrNode      runtime.Memo[*Node]
+	seenPtrMeta      runtime.Memo[*Meta]
 }
 
 // isolategenPoolGraph keeps emptied isolategenSeenGraph tables for the next copy.
@@ -239,9 +240,9 @@ func (h *isolategenCopyGraph) release() {
 	if s == nil {
 		return
 	}
-	s.seenSlicePtrNode.reset()
-	s.seenPtrNode.reset()
-	s.seenPtrMeta.reset()
+	s.seenSlicePtrNode.Reset()
+	s.seenPtrNode.Reset()
+	s.seenPtrMeta.Reset()
 	isolategenPoolGraph.Put(s)
 }
 
@@ -252,7 +253,7 @@ func (h *isolategenCopyGraph) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrNode.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -269,7 +270,7 @@ func (h *isolategenCopyGraph) copyPtrNode(in *Node) *Node {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrNode.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -298,7 +299,7 @@ func (h *isolategenCopyGraph) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrMeta.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -350,7 +351,7 @@ type isolategenCopyList struct {
 
 // isolategenSeenList holds the memo tables of one copy of a List.
 type isolategenSeenList struct {
-	seenSliceList isolategenMemo[[]List]
+	seenSliceList runtime.Memo[[]List]
 }
 
 // isolategenPoolList keeps emptied isolategenSeenList tables for the next copy.
@@ -382,7 +383,7 @@ func (h *isolategenCopyList) release() {
 	if s == nil {
 		return
 	}
-	s.seenSliceList.reset()
+	s.seenSliceList.Reset()
 	isolategenPoolList.Put(s)
 }
 
@@ -393,7 +394,7 @@ func (h *isolategenCopyList) copySliceList(in []List) []List {
 	if len(in) == 0 {
 		return make([]List, 0)
 	}
-	p, ok := h.memo().seenSliceList.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSliceList.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -450,9 +451,9 @@ type isolategenCopyHolder struct {
 
 // isolategenSeenHolder holds the memo tables of one copy of a Holder.
 type isolategenSeenHolder struct {
-	seenPtrNode      isolategenMemo[*Node]
-	seenSlicePtrNode isolategenMemo[[]*Node]
-	seenPtrMeta      isolategenMemo[*Meta]
+	seenPtrNode      runtime.Memo[*Node]
+	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenPtrMeta      runtime.Memo[*Meta]
 }
 
 // isolategenPoolHolder keeps emptied isolategenSeenHolder tables for the next copy.
@@ -484,9 +485,9 @@ func (h *isolategenCopyHolder) release() {
 	if s == nil {
 		return
 	}
-	s.seenPtrNode.reset()
-	s.seenSlicePtrNode.reset()
-	s.seenPtrMeta.reset()
+	s.seenPtrNode.Reset()
+	s.seenSlicePtrNode.Reset()
+	s.seenPtrMeta.Reset()
 	isolategenPoolHolder.Put(s)
 }
 
@@ -494,7 +495,7 @@ func (h *isolategenCopyHolder) copyPtrNode(in *Node) *Node {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrNode.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrNode.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -515,7 +516,7 @@ func (h *isolategenCopyHolder) copySlicePtrNode(in []*Node) []*Node {
 	if len(in) == 0 {
 		return make([]*Node, 0)
 	}
-	p, ok := h.memo().seenSlicePtrNode.at(unsafe.Pointer(&in[0]))
+	p, ok := h.memo().seenSlicePtrNode.At(unsafe.Pointer(&in[0]))
 	if ok && len(*p) >= len(in) {
 		return (*p)[:len(in)]
 	}
@@ -543,7 +544,7 @@ func (h *isolategenCopyHolder) copyPtrMeta(in *Meta) *Meta {
 	if in == nil {
 		return nil
 	}
-	p, ok := h.memo().seenPtrMeta.at(unsafe.Pointer(in))
+	p, ok := h.memo().seenPtrMeta.At(unsafe.Pointer(in))
 	if ok {
 		return *p
 	}
@@ -555,69 +556,4 @@ func (h *isolategenCopyHolder) copyPtrMeta(in *Meta) *Meta {
 		copy(out.Tags, in.Tags)
 	}
 	return out
-}
-
-// isolategenMemo maps the address of a value that a copy has reached to the
-// value's copy: an open-addressing table with linear probing.
-type isolategenMemo[V any] struct {
-	slots []isolategenSlot[V]
-	n     int  // keys held
-	shift uint // 64 - log2(len(slots)): hashing keeps the top bits
-}
-
-type isolategenSlot[V any] struct {
-	key unsafe.Pointer
-	val V
-}
-
-// at returns where the copy of the value at key is kept, and whether key
-// was there already; a new key's copy is for the caller to store, before
-// the next call.
-func (m *isolategenMemo[V]) at(key unsafe.Pointer) (*V, bool) {
-	if 2*(m.n+1) > len(m.slots) {
-		m.grow()
-	}
-	mask := len(m.slots) - 1
-	for i := int(uint64(uintptr(key)) * 0x9e3779b97f4a7c15 >> m.shift); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.key == key {
-			return &s.val, true
-		}
-		if s.key == nil {
-			s.key = key
-			m.n++
-			return &s.val, false
-		}
-	}
-}
-
-// grow doubles the table, keeping it at most half full.
-func (m *isolategenMemo[V]) grow() {
-	old := m.slots
-	if old == nil {
-		m.slots, m.shift = make([]isolategenSlot[V], 32), 59
-		return
-	}
-	m.slots, m.shift, m.n = make([]isolategenSlot[V], 2*len(old)), m.shift-1, 0
-	for i := range old {
-		if s := &old[i]; s.key != nil {
-			p, _ := m.at(s.key)
-			*p = s.val
-		}
-	}
-}
-
-// reset empties the table for the next copy. A table much larger than this
-// copy needed is dropped rather than cleared, so that emptying costs what the
-// copy added, not what the largest copy needed.
-func (m *isolategenMemo[V]) reset() {
-	if m.n == 0 {
-		return
-	}
-	if len(m.slots) > 65536 || len(m.slots) > 32 && len(m.slots) > 8*m.n {
-		*m = isolategenMemo[V]{}
-		return
-	}
-	clear(m.slots)
-	m.n = 0
 }

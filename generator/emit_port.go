@@ -1,16 +1,10 @@
 package generator
 
 import (
-	"go/ast"
-	"go/token"
 	"go/types"
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
-
-	"github.com/go-isolate/isolate/internal/directive"
-	"github.com/go-isolate/isolate/internal/sendable"
 )
 
 // A port is generated for every //isolate:port interface I of a package:
@@ -24,261 +18,21 @@ import (
 // request at a time under runtime.Guard, copies the results and signals
 // the reply. No goroutine and, in the steady state, no allocation per call.
 
-// portMethod is one method of a port interface, as the generator sees it.
-type portMethod struct {
-	fn      *types.Func
-	ctx     bool         // takes a leading context.Context
-	err     bool         // returns a trailing error
-	params  []types.Type // without the context
-	results []types.Type // without the error
+// portOutputs render the declarations of one port, in order. A new kind
+// of per-port output adds its renderer here, and what it needs to portPlan.
+var portOutputs = []func(f *jen.File, p *portPlan){
+	emitPortType,
+	emitSpawn,
+	emitPortCalls,
 }
 
-// oneWay reports whether the method is a message that expects no reply.
-func (m *portMethod) oneWay() bool { return !m.err && len(m.results) == 0 }
-
-// emitPorts writes the port and the spawn function of every //isolate:port
-// interface of the package, in source order.
-func emitPorts(u *unit) {
-	u.file.ImportName(runtimePath, "runtime")
-	for _, a := range u.specs {
-		if _, ok := directive.Find(a.dirs, directive.Port); !ok {
-			continue
-		}
-		if methods, ok := checkPort(u, a); ok {
-			emitPort(u, a.obj.Name(), methods)
-		}
-	}
-}
-
-// checkPort validates a port interface and returns its methods, reporting
-// every problem at its position.
-func checkPort(u *unit, a annotated) ([]*portMethod, bool) {
-	name := a.obj.Name()
-	nerrs := len(u.errs)
-	it, ok := a.spec.Type.(*ast.InterfaceType)
-	if !ok {
-		return nil, false // directive.Scan reported it
-	}
-	if a.spec.TypeParams != nil {
-		u.errorAt(a.spec.Name.Pos(), "generic port interface %s is not supported: a port needs concrete types to copy; declare an interface per instance", name)
-		return nil, false
-	}
-	iface, ok := a.obj.Type().Underlying().(*types.Interface)
-	if !ok {
-		return nil, false
-	}
-	scope := u.pkg.Types.Scope()
-	for _, gen := range []string{name + "Port", "Spawn" + name} {
-		if obj := scope.Lookup(gen); obj != nil && u.pkg.Fset.Position(obj.Pos()).Filename != outputPath(u.cfg, u.pkg.Dir) {
-			u.errorAt(obj.Pos(), "%s is declared here, but the port of %s is generated under that name: rename it", gen, name)
-		}
-	}
-	// Where each method is reported: its own name in the interface, or the
-	// embedded interface that brings it.
-	at := map[string]token.Pos{}
-	sigs := map[string]*ast.FuncType{}
-	for _, field := range it.Methods.List {
-		if len(field.Names) > 0 {
-			for _, n := range field.Names {
-				at[n.Name] = n.Pos()
-				sigs[n.Name], _ = field.Type.(*ast.FuncType)
-			}
-			continue
-		}
-		t := u.pkg.TypesInfo.TypeOf(field.Type)
-		emb, isIface := (types.Type)(nil), false
-		if t != nil {
-			emb = t.Underlying()
-			_, isIface = emb.(*types.Interface)
-		}
-		if !isIface || !emb.(*types.Interface).IsMethodSet() {
-			u.errorAt(field.Type.Pos(), "port %s embeds %s, which is not an interface of methods only: a port is generated from methods; list them in %s", name, exprString(field.Type), name)
-			continue
-		}
-		e := emb.(*types.Interface)
-		for i := range e.NumMethods() {
-			if _, seen := at[e.Method(i).Name()]; !seen {
-				at[e.Method(i).Name()] = field.Type.Pos()
-			}
-		}
-	}
-	if len(u.errs) == nerrs && !iface.IsMethodSet() {
-		u.errorAt(a.spec.Name.Pos(), "port interface %s has type constraints: a port is generated from methods only", name)
-	}
-	var methods []*portMethod
-	for i := range iface.NumMethods() {
-		fn := iface.Method(i)
-		pos, ok := at[fn.Name()]
-		if !ok {
-			pos = a.spec.Name.Pos()
-		}
-		if m := checkPortMethod(u, name, fn, pos, sigs[fn.Name()]); m != nil {
-			methods = append(methods, m)
-		}
-	}
-	return methods, len(u.errs) == nerrs
-}
-
-// checkPortMethod judges one method: its parameters and results must cross
-// between isolates by copy (internal/sendable's CanCopy).
-func checkPortMethod(u *unit, port string, fn *types.Func, pos token.Pos, decl *ast.FuncType) *portMethod {
-	nerrs := len(u.errs)
-	// A parameter or result is reported at its name, or its type when it
-	// has none; a method brought by an embedded interface at the embedding.
-	var paramAt, resultAt []token.Pos
-	if decl != nil {
-		paramAt, resultAt = fieldPositions(decl.Params), fieldPositions(decl.Results)
-	}
-	where := func(list []token.Pos, i int) token.Pos {
-		if i < len(list) {
-			return list[i]
-		}
-		return pos
-	}
-	sig := fn.Type().(*types.Signature)
-	if !fn.Exported() && fn.Pkg() != u.pkg.Types {
-		u.errorAt(pos, "port method %s.%s is unexported in package %s: the generated port cannot implement it", port, fn.Name(), fn.Pkg().Name())
-		return nil
-	}
-	if sig.Variadic() {
-		u.errorAt(pos, "port method %s.%s is variadic: its arguments would share a slice; take a sendable or //isolate:message type instead", port, fn.Name())
-		return nil
-	}
-	m := &portMethod{fn: fn}
-	params := sig.Params()
-	for i := range params.Len() {
-		t := params.At(i).Type()
-		if isContext(t) {
-			if i == 0 {
-				m.ctx = true
-				continue
-			}
-			u.errorAt(where(paramAt, i), "port method %s.%s takes a context.Context as parameter %d: a port's context comes first", port, fn.Name(), i+1)
-			continue
-		}
-		if ok, reason := u.checker.CanCopy(t); !ok {
-			u.errorAt(where(paramAt, i), "port method %s.%s cannot take %s across isolates: %s", port, fn.Name(), types.TypeString(t, u.qualifier), explainReason(reason, u.qualifier))
-			continue
-		}
-		m.params = append(m.params, t)
-	}
-	results := sig.Results()
-	for i := range results.Len() {
-		t := results.At(i).Type()
-		if i == results.Len()-1 && isError(t) {
-			m.err = true
-			continue
-		}
-		if ok, reason := u.checker.CanCopy(t); !ok {
-			u.errorAt(where(resultAt, i), "port method %s.%s cannot return %s across isolates: %s", port, fn.Name(), types.TypeString(t, u.qualifier), explainReason(reason, u.qualifier))
-			continue
-		}
-		m.results = append(m.results, t)
-	}
-	if len(u.errs) > nerrs {
-		return nil
-	}
-	return m
-}
-
-// fieldPositions returns the position of each parameter of a field list:
-// its name, or its type when it has none.
-func fieldPositions(fields *ast.FieldList) []token.Pos {
-	if fields == nil {
-		return nil
-	}
-	var out []token.Pos
-	for _, f := range fields.List {
-		if len(f.Names) == 0 {
-			out = append(out, f.Type.Pos())
-		}
-		for _, n := range f.Names {
-			out = append(out, n.Pos())
-		}
-	}
-	return out
-}
-
-// explainReason words a sendable.Reason as the analyzer's send rule does.
-func explainReason(r *sendable.Reason, q types.Qualifier) string {
-	if r == nil {
-		return "it cannot be copied"
-	}
-	var s string
-	if t := types.TypeString(r.Type, q); r.Path == t {
-		s = t + " is " + r.Why
-	} else {
-		s = r.String()
-	}
-	if r.Hint != "" {
-		s += "; " + r.Hint
-	}
-	return s
-}
-
-func exprString(e ast.Expr) string {
-	var b strings.Builder
-	var walk func(ast.Expr)
-	walk = func(e ast.Expr) {
-		switch e := e.(type) {
-		case *ast.Ident:
-			b.WriteString(e.Name)
-		case *ast.SelectorExpr:
-			walk(e.X)
-			b.WriteString(".")
-			b.WriteString(e.Sel.Name)
-		case *ast.IndexExpr:
-			walk(e.X)
-			b.WriteString("[…]")
-		case *ast.IndexListExpr:
-			walk(e.X)
-			b.WriteString("[…]")
-		default:
-			b.WriteString("this element")
-		}
-	}
-	walk(e)
-	return b.String()
-}
-
-func isContext(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
-}
-
-func isError(t types.Type) bool {
-	return types.Identical(t, types.Universe.Lookup("error").Type())
-}
-
-// copyKind is how a value crosses: a plain assignment, DeepCopyInto on its
-// address (a copyable value type), or a new value filled by DeepCopyInto
-// (a pointer to a copyable type; nil stays nil).
-type copyKind int
-
-const (
-	copyAssign copyKind = iota
-	copyValue
-	copyPointer
-)
-
-func (u *unit) copyKindOf(t types.Type) copyKind {
-	class, _ := u.checker.Classify(t)
-	if class == sendable.Sendable {
-		return copyAssign
-	}
-	if _, ok := types.Unalias(t).(*types.Pointer); ok {
-		return copyPointer
-	}
-	return copyValue
-}
-
-// copyTo is the code that puts a copy of src into dst, a field of the call.
-func (u *unit) copyTo(t types.Type, dst, src *jen.Statement) jen.Code {
-	switch u.copyKindOf(t) {
+// copyTo is the code that puts a copy of src, a value v of a call, into dst.
+func copyTo(v portValue, dst, src *jen.Statement) jen.Code {
+	switch v.copy {
 	case copyValue:
 		return src.Dot("DeepCopyInto").Call(jen.Op("&").Add(dst))
 	case copyPointer:
-		elem := types.Unalias(t).(*types.Pointer).Elem()
+		elem := types.Unalias(v.t).(*types.Pointer).Elem()
 		return jen.If(src.Clone().Op("!=").Nil()).Block(
 			dst.Clone().Op("=").New(typeCode(elem)),
 			src.Clone().Dot("DeepCopyInto").Call(dst.Clone()),
@@ -287,16 +41,9 @@ func (u *unit) copyTo(t types.Type, dst, src *jen.Statement) jen.Code {
 	return dst.Op("=").Add(src)
 }
 
-const runtimePath = sendable.RuntimePath
-
-func emitPort(u *unit, name string, methods []*portMethod) {
-	f := u.file
-	portName := name + "Port"
-	callIface := "isolategen" + name + "Call"
-	callType := func(m *portMethod) string { return "isolategen" + name + "_" + m.fn.Name() }
-	poolName := func(m *portMethod) string { return callType(m) + "Pool" }
-	u.decls++
-
+// emitPortType renders the port type of p, which implements p's interface.
+func emitPortType(f *jen.File, p *portPlan) {
+	name, portName, callIface := p.name, p.portType, p.callIface
 	f.Commentf("%s is a port to an isolate that serves %s (see Spawn%s): each", portName, name, name)
 	f.Comment("method sends the call to the isolate, which runs it on its implementation")
 	f.Comment("one call at a time. Arguments and results are copied (sendable values as")
@@ -317,7 +64,11 @@ func emitPort(u *unit, name string, methods []*portMethod) {
 	f.Line()
 	f.Var().Id("_").Id(name).Op("=").Id(portName).Values()
 	f.Line()
+}
 
+// emitSpawn renders Spawn<I>, which starts an isolate serving p's port.
+func emitSpawn(f *jen.File, p *portPlan) {
+	name, portName, callIface := p.name, p.portType, p.callIface
 	f.Commentf("Spawn%s starts an isolate that serves %s and returns the port to it and", name, name)
 	f.Comment("its handle. newImpl runs inside the new isolate, so the implementation's")
 	f.Comment("state is born there and never shared; calls are served one at a time, in")
@@ -364,21 +115,27 @@ func emitPort(u *unit, name string, methods []*portMethod) {
 		}), jen.Id("iso"), jen.Nil()),
 	)
 	f.Line()
+}
 
+// emitPortCalls renders the calls of p's methods: the interface the
+// isolate serves, and per method the call, the port's method and its
+// serving.
+func emitPortCalls(f *jen.File, p *portPlan) {
+	name, callIface := p.name, p.callIface
 	f.Commentf("%s is a call of a %s method, served by its isolate: it reports", callIface, name)
 	f.Comment("whether a panic in it ended the isolate.")
 	f.Type().Id(callIface).Interface(
 		jen.Id("isolategenServe").Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("impl").Id(name)).Params(jen.Id("fatal").Bool()),
 	)
 
-	for _, m := range methods {
+	for _, m := range p.methods {
 		f.Line()
-		emitPortMethod(u, name, portName, callType(m), poolName(m), m)
+		emitPortMethod(f, p, m)
 	}
 }
 
-func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *portMethod) {
-	f := u.file
+func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
+	iface, portName, callType, poolName := p.name, p.portType, m.callType, m.pool
 	mname := m.fn.Name()
 	arg := func(i int) string { return "a" + strconv.Itoa(i) }
 	res := func(i int) string { return "r" + strconv.Itoa(i) }
@@ -395,11 +152,11 @@ func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *port
 		if m.ctx && !m.oneWay() {
 			g.Id("ctx").Qual("context", "Context")
 		}
-		for i, t := range m.params {
-			g.Id(arg(i)).Add(typeCode(t))
+		for i, v := range m.params {
+			g.Id(arg(i)).Add(typeCode(v.t))
 		}
-		for i, t := range m.results {
-			g.Id(res(i)).Add(typeCode(t))
+		for i, v := range m.results {
+			g.Id(res(i)).Add(typeCode(v.t))
 		}
 		if m.err {
 			g.Id("err").Error()
@@ -423,12 +180,12 @@ func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *port
 	if m.ctx {
 		params = append(params, jen.Id("ctx").Qual("context", "Context"))
 	}
-	for i, t := range m.params {
-		params = append(params, jen.Id(arg(i)).Add(typeCode(t)))
+	for i, v := range m.params {
+		params = append(params, jen.Id(arg(i)).Add(typeCode(v.t)))
 	}
 	var results []jen.Code
-	for i, t := range m.results {
-		results = append(results, jen.Id(res(i)).Add(typeCode(t)))
+	for i, v := range m.results {
+		results = append(results, jen.Id(res(i)).Add(typeCode(v.t)))
 	}
 	if m.err {
 		results = append(results, jen.Err().Error())
@@ -463,8 +220,8 @@ func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *port
 		if m.ctx && !m.oneWay() {
 			g.Id("c").Dot("ctx").Op("=").Id("ctx")
 		}
-		for i, t := range m.params {
-			g.Add(u.copyTo(t, jen.Id("c").Dot(arg(i)), jen.Id(arg(i))))
+		for i, v := range m.params {
+			g.Add(copyTo(v, jen.Id("c").Dot(arg(i)), jen.Id(arg(i))))
 		}
 		transfer := jen.Id("p").Dot("isolategenCalls").Dot("Transfer").Call(jen.Id("c"))
 		if m.oneWay() {
@@ -555,11 +312,11 @@ func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *port
 			// copyable results are copied: after a panic c holds none.
 			var lhs, locals, final []jen.Code
 			copied := false
-			for i, t := range m.results {
+			for i, v := range m.results {
 				lhs = append(lhs, jen.Id("c").Dot(res(i)))
 				locals = append(locals, jen.Id(res(i)))
 				final = append(final, jen.Id(res(i)))
-				if u.copyKindOf(t) != copyAssign {
+				if v.copy != copyAssign {
 					copied = true
 				}
 			}
@@ -576,13 +333,13 @@ func emitPortMethod(u *unit, iface, portName, callType, poolName string, m *port
 				g.List(lhs...).Op("=").Add(call)
 			default:
 				g.List(locals...).Op(":=").Add(call)
-				for i, t := range m.results {
-					if u.copyKindOf(t) == copyAssign {
+				for i, v := range m.results {
+					if v.copy == copyAssign {
 						continue
 					}
 					k := "k" + strconv.Itoa(i)
-					g.Var().Id(k).Add(typeCode(t))
-					g.Add(u.copyTo(t, jen.Id(k), jen.Id(res(i))))
+					g.Var().Id(k).Add(typeCode(v.t))
+					g.Add(copyTo(v, jen.Id(k), jen.Id(res(i))))
 					final[i] = jen.Id(k)
 				}
 				g.List(lhs...).Op("=").List(final...)

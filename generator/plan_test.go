@@ -1,0 +1,189 @@
+package generator
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// planDir loads and plans the one package in a directory under
+// testdata/generator, without rendering anything.
+func planDir(t *testing.T, name string) (*packagePlan, ErrorList) {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "testdata", "generator", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Dir: dir, Output: DefaultOutput, Patterns: []string{"."}}
+	pkgs, loadErrs, err := load(cfg)
+	if err != nil || len(loadErrs) > 0 || len(pkgs) != 1 {
+		t.Fatalf("load %s: %v %v (%d packages)", name, err, loadErrs, len(pkgs))
+	}
+	l := loadPackage(cfg, pkgs[0])
+	p := planPackage(l)
+	return p, append(l.errs, p.errs...)
+}
+
+func messageNamed(t *testing.T, p *packagePlan, name string) *messagePlan {
+	t.Helper()
+	for _, m := range p.messages {
+		if m.obj.Name() == name {
+			return m
+		}
+	}
+	t.Fatalf("no plan for message %s", name)
+	return nil
+}
+
+// helperSummary lists a copy's helpers as name, or name/table when the
+// helper keeps identity.
+func helperSummary(m *messagePlan) string {
+	var s []string
+	for _, h := range m.helpers {
+		if h.seen != "" {
+			s = append(s, h.name+"/"+h.seen)
+		} else {
+			s = append(s, h.name)
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+func TestPlanCopyModes(t *testing.T) {
+	for _, tc := range []struct {
+		dir, msg string
+		mode     copyMode
+		helpers  string // helperSummary
+		seeded   bool
+		memo     int // memo tables
+	}{
+		// No cycle in the type graph: straight-line code, no identity.
+		{"basic", "Order", modePlain, "", false, 0},
+		{"basic", "Point", modePlain, "", false, 0},
+		// Cycles through pointers and slices: every pointer keeps identity,
+		// and the root's own address is compared first.
+		{"recursive", "Node", modeTracked, "copyPtrNode/seenPtrNode copySlicePtrNode/seenSlicePtrNode copyMapPtrNode copyPtrMeta/seenPtrMeta", true, 3},
+		{"recursive", "Graph", modeTracked, "copySlicePtrNode/seenSlicePtrNode copyPtrNode/seenPtrNode copyMapPtrNode copyPtrMeta/seenPtrMeta", false, 3},
+		{"recursive", "List", modeTracked, "copySliceList/seenSliceList", false, 1},
+		// Holder cannot reach itself, but holds a Node that can: one memo
+		// for the whole value.
+		{"recursive", "Holder", modeTracked, "copyPtrNode/seenPtrNode copySlicePtrNode/seenSlicePtrNode copyMapPtrNode copyPtrMeta/seenPtrMeta", false, 3},
+		// tree: no identity. Node recurses through its own DeepCopyInto,
+		// Dir through a helper for the unannotated entry.
+		{"tree", "Node", modeTree, "", false, 0},
+		{"tree", "Dir", modeTree, "copyPtrEntry", false, 0},
+	} {
+		t.Run(tc.dir+"/"+tc.msg, func(t *testing.T) {
+			p, errs := planDir(t, tc.dir)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			m := messageNamed(t, p, tc.msg)
+			if m.mode != tc.mode {
+				t.Errorf("mode = %v, want %v", m.mode, tc.mode)
+			}
+			if got := helperSummary(m); got != tc.helpers {
+				t.Errorf("helpers = %q, want %q", got, tc.helpers)
+			}
+			if m.seeded != tc.seeded {
+				t.Errorf("seeded = %v, want %v", m.seeded, tc.seeded)
+			}
+			tables := 0
+			if m.memo != nil {
+				tables = len(m.memo.tables)
+			}
+			if tables != tc.memo {
+				t.Errorf("%d memo tables, want %d", tables, tc.memo)
+			}
+		})
+	}
+}
+
+func TestPlanSteps(t *testing.T) {
+	p, errs := planDir(t, "basic")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	m := messageNamed(t, p, "Order")
+	if m.root.how != actInline || m.root.t.String() == "" {
+		t.Fatalf("root step = %v, want inline", m.root.how)
+	}
+	want := map[string]action{
+		"Customer": actAssign, // sendable
+		"When":     actAssign, // time.Time: on the allow-list
+		"Err":      actAssign, // error
+		"Lines":    actInline, // a slice of structs, copied in place
+		"Attrs":    actInline,
+		"Fixed":    actAssign, // an array of sendable values
+		"Grid":     actInline,
+	}
+	seen := 0
+	for _, f := range m.root.fields {
+		if a, ok := want[f.name]; ok {
+			seen++
+			if f.step.how != a {
+				t.Errorf("Order.%s: %v, want %v", f.name, f.step.how, a)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d fields", seen, len(want))
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	p, errs := planDir(t, "maponly")
+	if len(p.messages) != 0 {
+		t.Errorf("planned %d messages despite the error", len(p.messages))
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0].Msg, "can contain itself through maps alone") || errs[0].Pos.Line != 5 {
+		t.Errorf("errors = %v, want one at line 5 about maps alone", errs)
+	}
+	p, errs = planDir(t, "errors")
+	if len(errs) == 0 {
+		t.Fatal("no errors for testdata/generator/errors")
+	}
+	if !p.empty() && len(p.errs) == 0 {
+		t.Error("errors reported outside the plan")
+	}
+}
+
+func TestPlanPorts(t *testing.T) {
+	p, errs := planDir(t, "port")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if len(p.ports) != 1 {
+		t.Fatalf("%d ports, want 1", len(p.ports))
+	}
+	pp := p.ports[0]
+	if pp.name != "Ledger" || pp.portType != "LedgerPort" || pp.callIface != "isolategenLedgerCall" {
+		t.Errorf("names = %s %s %s", pp.name, pp.portType, pp.callIface)
+	}
+	kinds := map[string]string{}
+	for _, m := range pp.methods {
+		var s []string
+		for _, v := range m.params {
+			s = append(s, copyKindName(v.copy))
+		}
+		s = append(s, "->")
+		for _, v := range m.results {
+			s = append(s, copyKindName(v.copy))
+		}
+		kinds[m.fn.Name()] = strings.Join(s, " ")
+	}
+	for name, want := range map[string]string{
+		"Add":      "assign ->",  // one-way, sendable
+		"Record":   "pointer ->", // *Order: copied into a new Order
+		"Get":      "assign -> pointer",
+		"Snapshot": "-> value assign", // Order by value, int
+	} {
+		if kinds[name] != want {
+			t.Errorf("Ledger.%s copies %q, want %q", name, kinds[name], want)
+		}
+	}
+}
+
+func copyKindName(k copyKind) string {
+	return [...]string{copyAssign: "assign", copyValue: "value", copyPointer: "pointer"}[k]
+}
