@@ -409,7 +409,10 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 		return nil, errors.New("isolate: Spawn with a nil entry")
 	}
 	if c := copierFor[M](); c != nil {
-		msg = c(msg)
+		var err error
+		if msg, err = c(msg); err != nil {
+			return nil, err
+		}
 	}
 	s := &spawned[M]{entry: entry, msg: msg}
 	if err := initIsolate(&s.Isolate, ctx, opts, true); err != nil {
