@@ -389,9 +389,19 @@ type running[R any] struct {
 }
 
 func (r *running[R]) isolate() *Isolate { return &r.Isolate }
+
+// enter runs fn and settles the outcome as fn returns: an end that came
+// first (a kill, a fatal error caught by Guard) decides it, and the result
+// is dropped; otherwise the result stands, whatever happens after.
 func (r *running[R]) enter(ctx context.Context) {
-	r.res, r.err = r.fn(ctx)
-	r.returned = true
+	res, err := r.fn(ctx)
+	o := &r.Isolate
+	o.mu.Lock()
+	if !o.outcomeSet || o.outcome == nil {
+		o.outcomeSet = true
+		r.res, r.err, r.returned = res, err, true
+	}
+	o.mu.Unlock()
 }
 
 // Spawn starts a new isolate that runs entry(ctx, msg) on a goroutine of its
@@ -428,8 +438,11 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 // context (a kill), and fn should return promptly then.
 //
 // The error is the very value fn returned (==), never wrapped. A panic in fn
-// becomes a *RemoteError; if the isolate was killed before fn returned, the
-// error is ErrKilled. WithPaused is ignored.
+// becomes a *RemoteError. If the isolate was killed before fn returned (by
+// ctx, or by fn itself with Current(ctx).Kill), the error is ErrKilled and
+// the zero R is returned, whatever fn returned afterwards: as in Dart, a
+// killed computation fails. Likewise a fatal error caught by Guard before fn
+// returned is returned as its *RemoteError. WithPaused is ignored.
 func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), opts ...Option) (R, error) {
 	var zero R
 	if fn == nil {
@@ -489,6 +502,10 @@ func Exit[T any](ctx context.Context, port SendPort[T], msg T) {
 // listeners now, fatal is false and the isolate goes on. Outside an isolate
 // Guard only recovers and returns the error, with fatal false.
 //
+// If the isolate was already ending (killed, exited, or ended by an earlier
+// error), its outcome is decided: the error goes to no listener, and fatal
+// is true, as the caller must return.
+//
 // Without a panic Guard returns nil, false. A runtime.Goexit (as by Exit)
 // inside fn is not stopped.
 func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
@@ -509,11 +526,15 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 		return err, false
 	}
 	o.mu.Lock()
+	if o.killed {
+		// Already ending (killed, or a fatal error before): the isolate's
+		// outcome is decided, and this error is not reported.
+		o.mu.Unlock()
+		return err, true
+	}
 	if o.errorsFatal {
-		if !o.killed {
-			o.more().pendingErr = err
-			o.killLocked(err, ErrClosed)
-		}
+		o.more().pendingErr = err
+		o.killLocked(err, ErrClosed)
 		o.mu.Unlock()
 		return err, true
 	}
@@ -604,8 +625,13 @@ func (o *Isolate) end(rerr *RemoteError) {
 	o.mu.Lock()
 	var report *RemoteError
 	if rerr != nil {
-		report = rerr
 		o.killLocked(rerr, ErrClosed)
+		if o.outcome == error(rerr) {
+			// The panic ended the isolate. One after a kill or Exit did
+			// not: the isolate was already ending, and listeners hear
+			// only the error that Wait reports.
+			report = rerr
+		}
 	} else {
 		o.killLocked(nil, ErrClosed)
 	}
@@ -807,6 +833,12 @@ func (o *Isolate) AddOnExitListener(p SendPort[struct{}]) {
 // that ends it, and errors caught by Guard while errors are not fatal. Each
 // port hears each error once however often it is added. Errors before the
 // call are not repeated.
+//
+// Listeners and Wait agree: the error that ended the isolate is the one Wait
+// returns. A panic after the isolate was killed (Kill, also by itself, or
+// cancellation of the context it was spawned with) or had called Exit did not
+// end it, as it was ending already; it is not reported, and Wait returns
+// ErrKilled (or nil after Exit).
 func (o *Isolate) AddErrorListener(p SendPort[*RemoteError]) {
 	o.mu.Lock()
 	if !o.ended {
