@@ -82,6 +82,9 @@ type Isolate struct {
 	parent context.Context // what Spawn was given: the ctx's values and deadline
 	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
 	done   chan struct{}
+	// cancels are the contexts whose cancellation kills this isolate and
+	// the isolates spawned with its ctx (see cancelSourcesOf).
+	cancels *cancelSource
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
 	// something for the next receive to do; above them the number of
 	// receives from own ports blocked now. One word, so that a receive can
@@ -89,6 +92,9 @@ type Isolate struct {
 	// either the receive blocked or their flag seen by it.
 	state       atomic.Uint64
 	startPaused bool
+	// ofCaller: the isolate runs a call (Run) that its caller waits for, so
+	// the whole of the caller's ctx, its isolate's end included, cancels it.
+	ofCaller bool
 
 	// Guarded by mu (the bools sit together, for the struct's size).
 	killed      bool // ending: ports closed, ctx cancelled, no more events
@@ -110,7 +116,7 @@ type Isolate struct {
 }
 
 // isolateRare is the state of an isolate that only some isolates need:
-// pauses, pings, listeners, a watch on a cancellable parent. Kept apart, it
+// pauses, pings, listeners, watches on cancellable contexts. Kept apart, it
 // costs an idle isolate nothing until used.
 type isolateRare struct {
 	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
@@ -121,10 +127,100 @@ type isolateRare struct {
 	exitListeners  []SendPort[struct{}]
 	errorListeners []SendPort[*RemoteError]
 
-	// stopParent stops the watch on the context given to Spawn;
-	// parentWatchDone is closed when a watch that fired has finished.
-	stopParent      func() bool
-	parentWatchDone chan struct{}
+	// watches kill the isolate when a context above it is cancelled (or
+	// a deadline passes); stopped when it ends.
+	watches []watch
+}
+
+// watch is one watch on a cancellation: stop stops it, reporting whether
+// it had not fired; done is closed when a watch that fired has finished.
+type watch struct {
+	stop func() bool
+	done chan struct{}
+}
+
+// cancelSource is one context whose cancellation kills an isolate. An
+// isolate's end does not end the isolates it spawned, as in Dart, so a
+// context derived from an isolate's ctx (skip) counts only when it is
+// cancelled for another reason than that isolate's end; the sources above
+// skip (next) count in any case.
+type cancelSource struct {
+	ctx  context.Context
+	skip *Isolate
+	next *cancelSource
+}
+
+// cancelSourcesOf returns what kills an isolate spawned with ctx: ctx's
+// cancellation, but not the end of an isolate that ctx belongs to. With the
+// spawning isolate's own ctx, that is what killed the spawning isolate
+// (ultimately, contexts that the program made outside isolates); with a
+// context derived from it (context.WithTimeout(ctx, d)), that context too.
+func cancelSourcesOf(ctx context.Context) *cancelSource {
+	p := Current(ctx)
+	switch {
+	case p == nil:
+		if ctx.Done() == nil {
+			return nil
+		}
+		return &cancelSource{ctx: ctx}
+	case ctx == p.ctx:
+		return p.cancels
+	default:
+		return &cancelSource{ctx: ctx, skip: p, next: p.cancels}
+	}
+}
+
+// endedBy reports whether ctx, derived from o's ctx, was cancelled by o's
+// end rather than for a reason of its own: its cause is o's end's. The
+// causes of an end are private values (errEnded), ErrKilled and
+// *RemoteError, so the compare cannot panic.
+func (o *Isolate) endedBy(ctx context.Context) bool {
+	e := o.ctxEnd.Load()
+	return e != nil && context.Cause(ctx) == context.Cause(e.ctx)
+}
+
+// watchLocked adds a watch to o unless it has ended; under mu.
+func (o *Isolate) watchLocked(w watch) bool {
+	if o.ended {
+		return false
+	}
+	r := o.more()
+	r.watches = append(r.watches, w)
+	return true
+}
+
+// watchCancel kills o when s.ctx is cancelled (see cancelSource). A
+// cancellation skipped as s.skip's end leaves s.ctx's deadline, if it has
+// one, still to kill o when it passes.
+func (o *Isolate) watchCancel(s *cancelSource) {
+	if s.ctx.Done() == nil {
+		return
+	}
+	w := watch{done: make(chan struct{})}
+	w.stop = context.AfterFunc(s.ctx, func() {
+		defer close(w.done)
+		if s.skip == nil || !s.skip.endedBy(s.ctx) {
+			o.Kill(Immediate)
+			return
+		}
+		if d, ok := s.ctx.Deadline(); ok {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			if o.ended {
+				return
+			}
+			t := watch{done: make(chan struct{})}
+			t.stop = time.AfterFunc(time.Until(d), func() {
+				defer close(t.done)
+				o.Kill(Immediate)
+			}).Stop
+			o.watchLocked(t)
+		}
+	})
+	// Under mu: a watch on a context that has already ended fires now.
+	o.mu.Lock()
+	o.watchLocked(w)
+	o.mu.Unlock()
 }
 
 // more returns o.rare, made if need be; call it under mu, or before the
@@ -213,8 +309,8 @@ type isolateKey struct{}
 type ctxCause struct{ ctx context.Context }
 
 var (
-	causeCanceled = newCtxCause(nil)
-	causeKilled   = newCtxCause(ErrKilled)
+	causeEnded  = newCtxCause(errEnded)
+	causeKilled = newCtxCause(ErrKilled)
 )
 
 func newCtxCause(cause error) *ctxCause {
@@ -292,9 +388,10 @@ func (c *isolateContext) AfterFunc(f func()) (stop func() bool) {
 	}
 }
 
-// cancelContext ends the isolate's context with cause (nil: context.Canceled).
+// cancelContext ends the isolate's context with cause (nil: errEnded, which
+// is a context.Canceled).
 func (o *Isolate) cancelContext(cause error) {
-	end := causeCanceled
+	end := causeEnded
 	switch cause {
 	case nil:
 	case ErrKilled:
@@ -354,13 +451,13 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 	}
 	o.parent = parent
 	o.ctx = (*isolateContext)(o)
-	if parent.Done() != nil {
-		r := o.more()
-		r.parentWatchDone = make(chan struct{})
-		r.stopParent = context.AfterFunc(parent, func() {
-			o.Kill(Immediate)
-			close(r.parentWatchDone)
-		})
+	o.cancels = cancelSourcesOf(parent)
+	if o.ofCaller {
+		o.watchCancel(&cancelSource{ctx: parent})
+	} else {
+		for s := o.cancels; s != nil; s = s.next {
+			o.watchCancel(s)
+		}
 	}
 	return nil
 }
@@ -407,13 +504,25 @@ func (r *running[R]) enter(ctx context.Context) {
 // Spawn starts a new isolate that runs entry(ctx, msg) on a goroutine of its
 // own and returns without waiting for it. msg is copied as by SendPort.Send,
 // so the isolate shares no memory with its spawner; the entry's ctx belongs to
-// the new isolate (Current(ctx) returns it).
+// the new isolate (Current(ctx) returns it). A message whose type has no
+// generated deep copy and would share memory is refused with the error Send
+// gives.
 //
 // The isolate ends when entry returns, calls Exit, or panics; Kill asks it to
 // end (Go cannot preempt a goroutine: the entry must receive from its ports
 // or watch ctx.Done()). Cancelling the ctx given to Spawn kills the isolate
 // as Kill(Immediate) does; its values and deadline are inherited. Spawn fails
-// only when that ctx has already ended.
+// when that ctx has already ended, or when msg is refused.
+//
+// An isolate spawned inside another, with that isolate's ctx, outlives it,
+// as in Dart: the spawning isolate's end (return, Exit, Kill, panic) does not
+// end it, nor drop the messages waiting in its ports. Cancellation of the
+// contexts the program made still reaches every isolate below them: the new
+// isolate is killed when the context its spawner was itself spawned with is
+// cancelled (and so on up), or when a context derived from the spawner's ctx
+// (context.WithCancel, WithTimeout) is cancelled or passes its deadline for
+// a reason other than the spawner's end. To tie a child to its spawner's
+// life, Kill it from the spawner (a deferred Kill, or an exit listener).
 func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), msg M, opts ...Option) (*Isolate, error) {
 	if entry == nil {
 		return nil, errors.New("isolate: Spawn with a nil entry")
@@ -435,7 +544,10 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 // Run runs fn in a new isolate and returns its result, as Dart's Isolate.run:
 // the result is moved, not copied (the same pointer arrives). Run blocks until
 // fn has returned, so no goroutine outlives it; cancelling ctx cancels fn's
-// context (a kill), and fn should return promptly then.
+// context (a kill), and fn should return promptly then. Unlike Spawn's, that
+// includes the end of the isolate ctx belongs to: Run is a call its caller
+// waits for, and a caller that is killed must not stay blocked in it.
+// Isolates that fn spawns outlive it, as those of any isolate do (see Spawn).
 //
 // The error is the very value fn returned (==), never wrapped. A panic in fn
 // becomes a *RemoteError. If the isolate was killed before fn returned (by
@@ -450,6 +562,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 	}
 	r := &running[R]{fn: fn}
 	o := &r.Isolate
+	o.ofCaller = true
 	if err := initIsolate(o, ctx, opts, false); err != nil {
 		return zero, err
 	}
@@ -638,7 +751,7 @@ func (o *Isolate) end(rerr *RemoteError) {
 	o.ended = true
 	var exitListeners []SendPort[struct{}]
 	var errorListeners []SendPort[*RemoteError]
-	var stopParent func() bool
+	var watches []watch
 	r := o.rare
 	if r != nil {
 		if report == nil {
@@ -647,11 +760,13 @@ func (o *Isolate) end(rerr *RemoteError) {
 		r.pendingErr = nil
 		exitListeners, errorListeners = r.exitListeners, r.errorListeners
 		r.exitListeners, r.errorListeners = nil, nil
-		stopParent = r.stopParent
+		watches, r.watches = r.watches, nil
 	}
 	o.mu.Unlock()
-	if stopParent != nil && !stopParent() {
-		<-r.parentWatchDone // the watch fired: wait for its Kill to finish
+	for _, w := range watches {
+		if !w.stop() {
+			<-w.done // the watch fired: wait for it to finish
+		}
 	}
 	if report != nil {
 		for _, l := range errorListeners {
