@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"sync"
 )
@@ -35,8 +36,8 @@ type copier[T any] func(T) (T, error)
 
 // copierFor decides, once per port (or per Spawn), how a message of type T is
 // copied on Send: nil means a plain Go copy is enough. A type with the
-// generated deep copy is copied with it; any other named type of a user
-// package, or pointer to one, must share no mutable memory in a plain copy
+// generated deep copy is copied with it; any other named type of the main
+// module, or pointer to one, must share no mutable memory in a plain copy
 // (or be marked Unchecked), else every copy fails with an error naming the
 // type and the path to the shared part (see plainCopyErr). The decision uses
 // type assertions on the zero value and a per-type cache, so a send pays
@@ -156,13 +157,14 @@ type verdict struct{ err error }
 var verdicts sync.Map // reflect.Type → verdict
 
 // plainCopyErr reports whether a value of type t, which has no generated
-// deep copy, may be sent as a plain Go copy. Only named types of user
-// packages, and pointers to them, are judged; they pass when a plain copy
-// shares no mutable memory (booleans, numbers, strings, arrays and structs
-// of such, and the sendable runtime and allow-listed standard types of
-// DESIGN §2), or when marked Unchecked. Other types (unnamed slices, maps
-// and pointers, standard library types) are sent as they are: the vet check
-// reports them where it sees them. The verdict is cached per type.
+// deep copy, may be sent as a plain Go copy. Only named types of the main
+// module (userNamed), and pointers to them, are judged; they pass when a
+// plain copy shares no mutable memory (booleans, numbers, strings, arrays
+// and structs of such, and the sendable runtime and allow-listed standard
+// types of DESIGN §2), or when marked Unchecked. Other types (unnamed
+// slices, maps and pointers, types of the standard library and of other
+// modules) are sent as they are: the vet check reports them where it sees
+// them. The verdict is cached per type.
 func plainCopyErr(t reflect.Type) error {
 	if basic(t) {
 		return nil
@@ -265,11 +267,27 @@ func basic(t reflect.Type) bool {
 	return k >= reflect.Bool && k <= reflect.Complex128 || k == reflect.String
 }
 
-// userNamed reports whether t is a named type declared outside the standard
-// library.
+// userNamed reports whether t is a named type declared in the main module:
+// a type the program's authors can annotate. Types of other modules are
+// sent as they are, as the vet check may have been told they are sendable
+// (its -sendable flag) and their authors generate their copies. Without
+// module information, every package outside the standard library counts.
 func userNamed(t reflect.Type) bool {
-	return t.Name() != "" && t.PkgPath() != "" && !isStd(t.PkgPath())
+	path := t.PkgPath()
+	if t.Name() == "" || path == "" || isStd(path) {
+		return false
+	}
+	m := mainModule()
+	return m == "" || path == "main" || path == m || strings.HasPrefix(path, m+"/")
 }
+
+// mainModule is the main module's path, "" if unknown.
+var mainModule = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.Main.Path
+	}
+	return ""
+})
 
 // stdRoots are the first elements of the standard library's import paths.
 var stdRoots = map[string]bool{

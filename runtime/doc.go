@@ -23,11 +23,12 @@
 // value without copying it.
 //
 // Send never shares memory behind the vet check's back: a named type of the
-// program (or a pointer to one) that has no generated deep copy, and whose
+// main module (or a pointer to one) that has no generated deep copy, and whose
 // plain copy would share a map, slice, pointer or the like (a type annotated
 // //isolate:message whose isolate_gen.go is missing), is refused with an
 // error naming the type and the path to the shared part, decided once per
-// type. A type whose author vouches for sharing (//isolate:unchecked)
+// type. Types of other modules are sent as they are: the vet check judges
+// them, and may have been told (-sendable) to accept one. A type whose author vouches for sharing (//isolate:unchecked)
 // implements Unchecked and is sent as it is.
 //
 // # Events

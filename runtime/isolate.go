@@ -82,9 +82,6 @@ type Isolate struct {
 	parent context.Context // what Spawn was given: the ctx's values and deadline
 	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
 	done   chan struct{}
-	// cancels are the contexts whose cancellation kills this isolate and
-	// the isolates spawned with its ctx (see cancelSourcesOf).
-	cancels *cancelSource
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
 	// something for the next receive to do; above them the number of
 	// receives from own ports blocked now. One word, so that a receive can
@@ -130,6 +127,10 @@ type isolateRare struct {
 	// watches kill the isolate when a context above it is cancelled (or
 	// a deadline passes); stopped when it ends.
 	watches []watch
+	// cancels are the contexts whose cancellation kills this isolate and
+	// the isolates spawned with its ctx (see cancelSourcesOf); set before
+	// the isolate starts. An isolate without them has no watches either.
+	cancels *cancelSource
 }
 
 // watch is one watch on a cancellation: stop stops it, reporting whether
@@ -164,10 +165,20 @@ func cancelSourcesOf(ctx context.Context) *cancelSource {
 		}
 		return &cancelSource{ctx: ctx}
 	case ctx == p.ctx:
-		return p.cancels
+		return p.cancelSources()
 	default:
-		return &cancelSource{ctx: ctx, skip: p, next: p.cancels}
+		return &cancelSource{ctx: ctx, skip: p, next: p.cancelSources()}
 	}
+}
+
+// cancelSources returns o's cancel sources (see isolateRare.cancels).
+func (o *Isolate) cancelSources() *cancelSource {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.rare == nil {
+		return nil
+	}
+	return o.rare.cancels
 }
 
 // endedBy reports whether ctx, derived from o's ctx, was cancelled by o's
@@ -189,21 +200,21 @@ func (o *Isolate) watchLocked(w watch) bool {
 	return true
 }
 
-// watchCancel kills o when s.ctx is cancelled (see cancelSource). A
-// cancellation skipped as s.skip's end leaves s.ctx's deadline, if it has
+// watchCancel kills o when ctx is cancelled, unless by skip's end (see
+// cancelSource). A cancellation skipped leaves ctx's deadline, if it has
 // one, still to kill o when it passes.
-func (o *Isolate) watchCancel(s *cancelSource) {
-	if s.ctx.Done() == nil {
+func (o *Isolate) watchCancel(ctx context.Context, skip *Isolate) {
+	if ctx.Done() == nil {
 		return
 	}
 	w := watch{done: make(chan struct{})}
-	w.stop = context.AfterFunc(s.ctx, func() {
+	w.stop = context.AfterFunc(ctx, func() {
 		defer close(w.done)
-		if s.skip == nil || !s.skip.endedBy(s.ctx) {
+		if skip == nil || !skip.endedBy(ctx) {
 			o.Kill(Immediate)
 			return
 		}
-		if d, ok := s.ctx.Deadline(); ok {
+		if d, ok := ctx.Deadline(); ok {
 			o.mu.Lock()
 			defer o.mu.Unlock()
 			if o.ended {
@@ -451,12 +462,15 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 	}
 	o.parent = parent
 	o.ctx = (*isolateContext)(o)
-	o.cancels = cancelSourcesOf(parent)
+	cancels := cancelSourcesOf(parent)
+	if cancels != nil {
+		o.more().cancels = cancels // before any watch: nothing else runs yet
+	}
 	if o.ofCaller {
-		o.watchCancel(&cancelSource{ctx: parent})
+		o.watchCancel(parent, nil)
 	} else {
-		for s := o.cancels; s != nil; s = s.next {
-			o.watchCancel(s)
+		for s := cancels; s != nil; s = s.next {
+			o.watchCancel(s.ctx, s.skip)
 		}
 	}
 	return nil
