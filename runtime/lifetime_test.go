@@ -124,22 +124,25 @@ func TestUserCancelKillsGrandchildren(t *testing.T) {
 	defer cancel()
 	kids := NewReceivePort[*Isolate](context.Background())
 	defer kids.Close()
+	grandkids := NewReceivePort[*Isolate](context.Background())
+	defer grandkids.Close()
+	type args struct{ Kids, Grandkids SendPort[*Isolate] }
 	// parent spawns child spawns grandchild, each with its own ctx; parent
 	// and child return at once.
-	parent, err := Spawn(ctx, func(ctx context.Context, kids SendPort[*Isolate]) {
-		child, _ := Spawn(ctx, func(ctx context.Context, kids SendPort[*Isolate]) {
+	parent, err := Spawn(ctx, func(ctx context.Context, a args) {
+		child, _ := Spawn(ctx, func(ctx context.Context, a args) {
 			grandchild, _ := Spawn(ctx, func(ctx context.Context, _ int) {
 				in := NewReceivePort[int](ctx)
 				in.Receive(ctx)
 			}, 0)
-			kids.Send(grandchild)
-		}, kids)
-		kids.Send(child)
-	}, kids.SendPort())
+			a.Grandkids.Send(grandchild)
+		}, a)
+		a.Kids.Send(child)
+	}, args{kids.SendPort(), grandkids.SendPort()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	child, grandchild := mustRecv(t, kids), mustRecv(t, kids)
+	child, grandchild := mustRecv(t, kids), mustRecv(t, grandkids)
 	waitEnded(t, parent)
 	waitEnded(t, child)
 	select {
