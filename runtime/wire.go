@@ -842,3 +842,35 @@ func DecodeWirePtr[T any, P wirePtr[T]](b []byte, d *WireDecoder) (P, []byte, er
 	}
 	return p, rest, nil
 }
+
+// --- //isolate:port services across the wire ---------------------------
+
+// WireCall is one call of a method of an //isolate:port interface, as
+// generated code carries it across the wire: its arguments go out, its
+// results come back. Both are encoded as messages whose fields are
+// numbered from 1 in the order of the method's parameters (without a
+// leading context.Context) and results (the trailing error included).
+type WireCall interface {
+	AppendIsolateWireArgs(b []byte, e *WireEncoder) []byte
+	DecodeIsolateWireResults(b []byte, d *WireDecoder) ([]byte, error)
+}
+
+// WireCaller carries the calls of a generated port bound to a remote
+// server (package remote implements it). CallWire sends the call of method
+// and waits for its results, until ctx ends (ctx.Err()); it returns
+// ErrClosed when no server answers, and the error of the transport
+// otherwise; the method's own error is one of the results. CastWire sends
+// a call of a method without results and does not wait.
+type WireCaller interface {
+	CallWire(ctx context.Context, method string, c WireCall) error
+	CastWire(method string, c WireCall) error
+}
+
+// WireService is a generated port serving remote calls: ServeIsolateWire
+// decodes the arguments of method from args, calls the method on the port
+// (so in its isolate, as a local call), and appends the results to out. It
+// returns an error (out unused) for an unknown method or undecodable
+// arguments; a call whose method ran always returns its results.
+type WireService interface {
+	ServeIsolateWire(ctx context.Context, method string, args []byte, d *WireDecoder, out []byte, e *WireEncoder) ([]byte, error)
+}
