@@ -65,10 +65,10 @@ type Node struct {
 	onError func(error)
 	net     *wireNet
 
-	ctx    context.Context // ends at Close
-	cancel context.CancelFunc
-	stop   func() bool // stops Start's ctx watch
-	wg     sync.WaitGroup
+	ctx     context.Context // ends at Close
+	cancel  context.CancelFunc
+	stop    func() bool // stops Start's ctx watch
+	wg      sync.WaitGroup
 	drained chan struct{}
 
 	mu      sync.Mutex
