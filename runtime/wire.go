@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"time"
 
-	"github.com/tinylib/msgp/msgp"
 )
 
 // This file is the runtime side of the wire codec: the state that
@@ -16,8 +16,9 @@ import (
 // identity tables that keep sharing and cycles, the network that ports in a
 // message are exported to), and the encodings of the runtime's and the
 // standard library's sendable types. The format is MessagePack, written
-// and read with github.com/tinylib/msgp/msgp; package remote documents it
-// whole (remote/wire.md).
+// and read by generated code with github.com/tinylib/msgp/msgp, and by the
+// runtime with the few primitives of msgpack.go; package remote documents
+// it whole (remote/wire.md).
 
 // WireNetwork is where the ports inside messages live while they cross the
 // wire: a WireEncoder exports each local SendPort it meets to it, and a
@@ -186,7 +187,7 @@ func WireErr(what string, err error) error {
 // it announces can be in the rest of b (each takes at least one byte), so
 // that a slice made with that length is justified by the bytes.
 func ReadWireArrayHeader(b []byte) (n int, rest []byte, err error) {
-	sz, rest, err := msgp.ReadArrayHeaderBytes(b)
+	sz, rest, err := mpReadArrayHeader(b)
 	if err != nil {
 		return 0, b, WireErr("array", err)
 	}
@@ -199,7 +200,7 @@ func ReadWireArrayHeader(b []byte) (n int, rest []byte, err error) {
 // ReadWireMapHeader is ReadWireArrayHeader for a map (two bytes at least
 // per entry).
 func ReadWireMapHeader(b []byte) (n int, rest []byte, err error) {
-	sz, rest, err := msgp.ReadMapHeaderBytes(b)
+	sz, rest, err := mpReadMapHeader(b)
 	if err != nil {
 		return 0, b, WireErr("map", err)
 	}
@@ -312,7 +313,7 @@ func wireHeadSize(b []byte) (size, more uint64, err error) {
 
 // ReadWireKey reads a field number, the key of a message's map entry.
 func ReadWireKey(b []byte) (uint64, []byte, error) {
-	k, rest, err := msgp.ReadUint64Bytes(b)
+	k, rest, err := mpReadUint(b)
 	return k, rest, WireErr("field number", err)
 }
 
@@ -324,20 +325,20 @@ func ReadWireKey(b []byte) (uint64, []byte, error) {
 // sent.
 func AppendWireTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	name, off := t.Zone()
 	utc := t.Location() == time.UTC
 	if utc {
-		b = msgp.AppendArrayHeader(b, 2)
+		b = mpArrayHeader(b, 2)
 	} else {
-		b = msgp.AppendArrayHeader(b, 4)
+		b = mpArrayHeader(b, 4)
 	}
-	b = msgp.AppendInt64(b, t.Unix())
-	b = msgp.AppendInt64(b, int64(t.Nanosecond()))
+	b = mpInt(b, t.Unix())
+	b = mpInt(b, int64(t.Nanosecond()))
 	if !utc {
-		b = msgp.AppendInt64(b, int64(off))
-		b = msgp.AppendString(b, name)
+		b = mpInt(b, int64(off))
+		b = mpString(b, name)
 	}
 	return b
 }
@@ -345,28 +346,29 @@ func AppendWireTime(b []byte, t time.Time) []byte {
 // ReadWireTime reads a Time appended by AppendWireTime; one with a zone
 // arrives in a fixed zone of that name and offset.
 func ReadWireTime(b []byte) (time.Time, []byte, error) {
-	if msgp.IsNil(b) {
+	if mpIsNil(b) {
 		return time.Time{}, b[1:], nil
 	}
 	n, b, err := ReadWireArrayHeader(b)
 	if err != nil || (n != 2 && n != 4) {
 		return time.Time{}, b, WireErr("time", cmpErr(err, "not a time"))
 	}
-	sec, b, err := msgp.ReadInt64Bytes(b)
+	sec, b, err := mpReadInt(b)
 	if err != nil {
 		return time.Time{}, b, WireErr("time", err)
 	}
-	ns, b, err := msgp.ReadInt64Bytes(b)
+	ns, b, err := mpReadInt(b)
 	if err != nil || ns < 0 || ns >= 1e9 {
 		return time.Time{}, b, WireErr("time", cmpErr(err, "nanoseconds out of range"))
 	}
 	t := time.Unix(sec, ns).UTC()
 	if n == 4 {
-		off, rest, err := msgp.ReadIntBytes(b)
+		off64, rest, err := mpReadInt(b)
+		off := int(off64)
 		if err != nil || off < -24*3600 || off > 24*3600 {
 			return time.Time{}, b, WireErr("time zone offset", cmpErr(err, "out of range"))
 		}
-		name, rest, err := msgp.ReadStringBytes(rest)
+		name, rest, err := mpReadString(rest)
 		if err != nil {
 			return time.Time{}, b, WireErr("time zone", err)
 		}
@@ -385,19 +387,19 @@ func cmpErr(err error, what string) error {
 // AppendWireLocation appends a *time.Location as its name (nil for nil).
 func AppendWireLocation(b []byte, l *time.Location) []byte {
 	if l == nil {
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
-	return msgp.AppendString(b, l.String())
+	return mpString(b, l.String())
 }
 
 // ReadWireLocation reads a *time.Location by name: "UTC" and "Local" are
 // this process's, other names are loaded from the time zone database, and
 // a name it lacks is an error.
 func ReadWireLocation(b []byte) (*time.Location, []byte, error) {
-	if msgp.IsNil(b) {
+	if mpIsNil(b) {
 		return nil, b[1:], nil
 	}
-	name, rest, err := msgp.ReadStringBytes(b)
+	name, rest, err := mpReadString(b)
 	if err != nil {
 		return nil, b, WireErr("location", err)
 	}
@@ -426,7 +428,7 @@ const (
 // *RemoteError 3: Isolate, 4: Stack.
 func AppendWireError(b []byte, err error) []byte {
 	if err == nil {
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	kind := wireErrPlain
 	var re *RemoteError
@@ -443,28 +445,28 @@ func AppendWireError(b []byte, err error) []byte {
 		kind = wireErrRemote
 	}
 	if kind == wireErrRemote {
-		b = msgp.AppendMapHeader(b, 4)
+		b = mpMapHeader(b, 4)
 	} else {
-		b = msgp.AppendMapHeader(b, 2)
+		b = mpMapHeader(b, 2)
 	}
-	b = msgp.AppendUint(b, 1)
-	b = msgp.AppendUint(b, uint(kind))
-	b = msgp.AppendUint(b, 2)
+	b = mpUint(b, 1)
+	b = mpUint(b, uint64(kind))
+	b = mpUint(b, 2)
 	if kind == wireErrRemote {
-		b = msgp.AppendString(b, re.Message)
-		b = msgp.AppendUint(b, 3)
-		b = msgp.AppendString(b, re.Isolate)
-		b = msgp.AppendUint(b, 4)
-		return msgp.AppendString(b, re.Stack)
+		b = mpString(b, re.Message)
+		b = mpUint(b, 3)
+		b = mpString(b, re.Isolate)
+		b = mpUint(b, 4)
+		return mpString(b, re.Stack)
 	}
-	return msgp.AppendString(b, err.Error())
+	return mpString(b, err.Error())
 }
 
 // ReadWireError reads an error appended by AppendWireError: a sentinel
 // arrives as itself, a *RemoteError as a *RemoteError, any other error as
 // an error with the same message.
 func ReadWireError(b []byte) (error, []byte, error) {
-	if msgp.IsNil(b) {
+	if mpIsNil(b) {
 		return nil, b[1:], nil
 	}
 	n, b, err := ReadWireMapHeader(b)
@@ -480,13 +482,13 @@ func ReadWireError(b []byte) (error, []byte, error) {
 		}
 		switch k {
 		case 1:
-			kind, b, err = msgp.ReadUint64Bytes(b)
+			kind, b, err = mpReadUint(b)
 		case 2:
-			re.Message, b, err = msgp.ReadStringBytes(b)
+			re.Message, b, err = mpReadString(b)
 		case 3:
-			re.Isolate, b, err = msgp.ReadStringBytes(b)
+			re.Isolate, b, err = mpReadString(b)
 		case 4:
-			re.Stack, b, err = msgp.ReadStringBytes(b)
+			re.Stack, b, err = mpReadString(b)
 		default:
 			b, err = SkipWire(b)
 		}
@@ -512,7 +514,7 @@ func ReadWireError(b []byte) (error, []byte, error) {
 // AppendWireRemoteError appends a *RemoteError as AppendWireError does.
 func AppendWireRemoteError(b []byte, re *RemoteError) []byte {
 	if re == nil {
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	return AppendWireError(b, re)
 }
@@ -537,16 +539,16 @@ func ReadWireRemoteError(b []byte) (*RemoteError, []byte, error) {
 func AppendWirePort[T any](b []byte, e *WireEncoder, p SendPort[T]) []byte {
 	if p.p == nil {
 		if w, ok := p.e.(wireEndpoint[T]); ok {
-			return msgp.AppendString(b, w.addr)
+			return mpString(b, w.addr)
 		}
 		if p.e != nil {
 			e.Fail(fmt.Errorf("isolate: a SendPort[%T] to a %T cannot cross the wire", *new(T), p.e))
 		}
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	if e.net == nil {
 		e.Fail(errors.New("isolate: a message holding a local SendPort needs a network to cross the wire"))
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	net := e.net
 	addr, err := net.ExportWirePort(p.p, func(payload []byte) error {
@@ -558,18 +560,18 @@ func AppendWirePort[T any](b []byte, e *WireEncoder, p SendPort[T]) []byte {
 	}, p.done())
 	if err != nil {
 		e.Fail(err)
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
-	return msgp.AppendString(b, addr)
+	return mpString(b, addr)
 }
 
 // ReadWirePort reads a SendPort appended by AppendWirePort: a port that
 // publishes to its address through the decoder's network.
 func ReadWirePort[T any](b []byte, d *WireDecoder) (SendPort[T], []byte, error) {
-	if msgp.IsNil(b) {
+	if mpIsNil(b) {
 		return SendPort[T]{}, b[1:], nil
 	}
-	addr, rest, err := msgp.ReadStringBytes(b)
+	addr, rest, err := mpReadString(b)
 	if err != nil {
 		return SendPort[T]{}, b, WireErr("port", err)
 	}
@@ -613,8 +615,9 @@ func (w wireEndpoint[T]) Send(msg T) error {
 // MarshalWire appends the encoding of v to b. T is a message type with the
 // generated codec (on *T, or T a pointer to one), or one of the types the
 // runtime encodes itself: bool, the integer and float types, string,
-// []byte, time.Time, time.Duration, error, *RemoteError, struct{}, and
-// SendPort of any of them.
+// []byte, time.Time, time.Duration, error, *RemoteError and struct{}. (A
+// SendPort inside a message is encoded by the message's codec, with
+// AppendWirePort.)
 func MarshalWire[T any](b []byte, e *WireEncoder, v T) ([]byte, error) {
 	b = appendWireValue(b, e, v)
 	return b, e.Err()
@@ -649,82 +652,61 @@ func appendWireValue[T any](b []byte, e *WireEncoder, v T) []byte {
 	case WireMessage: // a pointer to a message type: the message's object 1
 		var zero T
 		if any(v) == any(zero) {
-			return msgp.AppendNil(b)
+			return mpNil(b)
 		}
 		e.Ref(x, 0)
 		return x.AppendIsolateWire(b, e)
 	case bool:
-		return msgp.AppendBool(b, x)
+		return mpBool(b, x)
 	case int:
-		return msgp.AppendInt(b, x)
+		return mpInt(b, int64(x))
 	case int8:
-		return msgp.AppendInt8(b, x)
+		return mpInt(b, int64(x))
 	case int16:
-		return msgp.AppendInt16(b, x)
+		return mpInt(b, int64(x))
 	case int32:
-		return msgp.AppendInt32(b, x)
+		return mpInt(b, int64(x))
 	case int64:
-		return msgp.AppendInt64(b, x)
+		return mpInt(b, x)
 	case uint:
-		return msgp.AppendUint(b, x)
+		return mpUint(b, uint64(x))
 	case uint8:
-		return msgp.AppendUint8(b, x)
+		return mpUint(b, uint64(x))
 	case uint16:
-		return msgp.AppendUint16(b, x)
+		return mpUint(b, uint64(x))
 	case uint32:
-		return msgp.AppendUint32(b, x)
+		return mpUint(b, uint64(x))
 	case uint64:
-		return msgp.AppendUint64(b, x)
+		return mpUint(b, x)
 	case uintptr:
-		return msgp.AppendUint64(b, uint64(x))
+		return mpUint(b, uint64(x))
 	case float32:
-		return msgp.AppendFloat32(b, x)
+		return mpFloat32(b, x)
 	case float64:
-		return msgp.AppendFloat64(b, x)
+		return mpFloat64(b, x)
 	case string:
-		return msgp.AppendString(b, x)
+		return mpString(b, x)
 	case []byte:
 		if x == nil {
-			return msgp.AppendNil(b)
+			return mpNil(b)
 		}
-		return msgp.AppendBytes(b, x)
+		return mpBytes(b, x)
 	case time.Time:
 		return AppendWireTime(b, x)
 	case time.Duration:
-		return msgp.AppendInt64(b, int64(x))
+		return mpInt(b, int64(x))
 	case *RemoteError:
 		return AppendWireRemoteError(b, x)
 	case error:
 		return AppendWireError(b, x)
 	case struct{}:
-		return msgp.AppendMapHeader(b, 0)
-	case wirePortAppender:
-		return x.appendWirePort(b, e)
+		return mpMapHeader(b, 0)
 	}
 	if any(v) == nil { // a nil error (T an interface type)
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	e.Fail(fmt.Errorf("isolate: %T has no wire codec (annotate it //isolate:message and run isolategen)", v))
 	return b
-}
-
-// wirePortAppender lets the untyped switch above reach AppendWirePort for
-// a SendPort of any element type.
-type wirePortAppender interface {
-	appendWirePort(b []byte, e *WireEncoder) []byte
-}
-
-func (s SendPort[T]) appendWirePort(b []byte, e *WireEncoder) []byte {
-	return AppendWirePort(b, e, s)
-}
-
-type wirePortReader interface {
-	readWirePort(b []byte, d *WireDecoder) ([]byte, error)
-}
-
-func (s *SendPort[T]) readWirePort(b []byte, d *WireDecoder) (rest []byte, err error) {
-	*s, rest, err = ReadWirePort[T](b, d)
-	return rest, err
 }
 
 func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err error) {
@@ -732,7 +714,7 @@ func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err er
 		return m.DecodeIsolateWire(b, d)
 	}
 	if _, ok := any(*v).(WireMessage); ok { // a pointer to a message type
-		if msgp.IsNil(b) {
+		if mpIsNil(b) {
 			return b[1:], nil
 		}
 		m := reflect.New(reflect.TypeFor[T]().Elem()).Interface().(WireMessage)
@@ -745,47 +727,67 @@ func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err er
 	}
 	switch x := any(v).(type) {
 	case *bool:
-		*x, rest, err = msgp.ReadBoolBytes(b)
+		*x, rest, err = mpReadBool(b)
 	case *int:
-		*x, rest, err = msgp.ReadIntBytes(b)
+		var i int64
+		i, rest, err = mpReadIntN(b, strconv.IntSize)
+		*x = int(i)
 	case *int8:
-		*x, rest, err = msgp.ReadInt8Bytes(b)
+		var i int64
+		i, rest, err = mpReadIntN(b, 8)
+		*x = int8(i)
 	case *int16:
-		*x, rest, err = msgp.ReadInt16Bytes(b)
+		var i int64
+		i, rest, err = mpReadIntN(b, 16)
+		*x = int16(i)
 	case *int32:
-		*x, rest, err = msgp.ReadInt32Bytes(b)
+		var i int64
+		i, rest, err = mpReadIntN(b, 32)
+		*x = int32(i)
 	case *int64:
-		*x, rest, err = msgp.ReadInt64Bytes(b)
+		*x, rest, err = mpReadInt(b)
 	case *uint:
-		*x, rest, err = msgp.ReadUintBytes(b)
+		var u uint64
+		u, rest, err = mpReadUintN(b, strconv.IntSize)
+		*x = uint(u)
 	case *uint8:
-		*x, rest, err = msgp.ReadUint8Bytes(b)
+		var u uint64
+		u, rest, err = mpReadUintN(b, 8)
+		*x = uint8(u)
 	case *uint16:
-		*x, rest, err = msgp.ReadUint16Bytes(b)
+		var u uint64
+		u, rest, err = mpReadUintN(b, 16)
+		*x = uint16(u)
 	case *uint32:
-		*x, rest, err = msgp.ReadUint32Bytes(b)
+		var u uint64
+		u, rest, err = mpReadUintN(b, 32)
+		*x = uint32(u)
 	case *uint64:
-		*x, rest, err = msgp.ReadUint64Bytes(b)
+		*x, rest, err = mpReadUint(b)
 	case *uintptr:
 		var u uint64
-		u, rest, err = msgp.ReadUint64Bytes(b)
+		u, rest, err = mpReadUint(b)
 		*x = uintptr(u)
 	case *float32:
-		*x, rest, err = msgp.ReadFloat32Bytes(b)
+		var f float64
+		f, rest, err = mpReadFloat(b)
+		*x = float32(f)
 	case *float64:
-		*x, rest, err = msgp.ReadFloat64Bytes(b)
+		*x, rest, err = mpReadFloat(b)
 	case *string:
-		*x, rest, err = msgp.ReadStringBytes(b)
+		*x, rest, err = mpReadString(b)
 	case *[]byte:
-		if msgp.IsNil(b) {
+		if mpIsNil(b) {
 			return b[1:], nil
 		}
-		*x, rest, err = msgp.ReadBytesBytes(b, nil)
+		var v []byte
+		v, rest, err = mpReadStringBytes(b)
+		*x = append([]byte{}, v...)
 	case *time.Time:
 		*x, rest, err = ReadWireTime(b)
 	case *time.Duration:
 		var n int64
-		n, rest, err = msgp.ReadInt64Bytes(b)
+		n, rest, err = mpReadInt(b)
 		*x = time.Duration(n)
 	case **RemoteError:
 		*x, rest, err = ReadWireRemoteError(b)
@@ -793,8 +795,6 @@ func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err er
 		*x, rest, err = ReadWireError(b)
 	case *struct{}:
 		rest, err = SkipWire(b)
-	case wirePortReader:
-		return x.readWirePort(b, d)
 	default:
 		return b, fmt.Errorf("isolate: %T has no wire codec (annotate it //isolate:message and run isolategen)", *v)
 	}
@@ -806,7 +806,7 @@ func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err er
 // message, or the object itself (which gets the next id).
 func AppendWirePtr[T any, P wirePtr[T]](b []byte, e *WireEncoder, p P) []byte {
 	if p == nil {
-		return msgp.AppendNil(b)
+		return mpNil(b)
 	}
 	if id, seen := e.Ref(p, 0); seen {
 		return AppendWireRef(b, id)
@@ -816,7 +816,7 @@ func AppendWirePtr[T any, P wirePtr[T]](b []byte, e *WireEncoder, p P) []byte {
 
 // DecodeWirePtr reads what AppendWirePtr appended.
 func DecodeWirePtr[T any, P wirePtr[T]](b []byte, d *WireDecoder) (P, []byte, error) {
-	if msgp.IsNil(b) {
+	if mpIsNil(b) {
 		return nil, b[1:], nil
 	}
 	obj, rest, ok, err := d.Ref(b)
