@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strconv"
 	"time"
-
 )
 
 // This file is the runtime side of the wire codec: the state that
