@@ -246,8 +246,12 @@ func (n *Node) durable(subj string) bool {
 	if ok && (k.durable || time.Since(k.at) < time.Second) {
 		return k.durable
 	}
-	js, err := n.jetStream()
 	found := false
+	if n.srv != nil && !n.srv.JetStreamEnabled() {
+		// No stream can keep it, and asking would enable JetStream.
+		return false
+	}
+	js, err := n.jetStream()
 	if err == nil {
 		_, err = js.StreamNameBySubject(subj, nats.MaxWait(2*time.Second))
 		found = err == nil
