@@ -45,8 +45,12 @@ type ReceivePort[T any] struct {
 // SendPort is the writing end of a port: a small comparable value, itself
 // sendable, that may be copied, compared, stored and sent anywhere. Every
 // SendPort of one ReceivePort compares equal. The zero SendPort is closed.
+//
+// A SendPort made by NewSendPort carries its messages to an Endpoint
+// instead of a local port (see package remote).
 type SendPort[T any] struct {
 	p *port[T]
+	e Endpoint[T] // nil for a local port
 }
 
 // port is the state shared by a ReceivePort and its SendPorts: a ring buffer
@@ -165,7 +169,7 @@ func (r *ReceivePort[T]) Close() error {
 func (s SendPort[T]) Send(msg T) error {
 	p := s.p
 	if p == nil {
-		return ErrClosed
+		return s.sendElsewhere(msg)
 	}
 	if p.copy != nil {
 		var err error
@@ -184,7 +188,7 @@ func (s SendPort[T]) Send(msg T) error {
 func (s SendPort[T]) Transfer(msg T) error {
 	p := s.p
 	if p == nil {
-		return ErrClosed
+		return s.sendElsewhere(msg)
 	}
 	return p.put(msg, false)
 }
