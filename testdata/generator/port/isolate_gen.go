@@ -127,8 +127,8 @@ func SpawnLedger(ctx context.Context, newImpl func() Ledger, opts ...runtime.Opt
 // it with a new one that calls newImpl afresh: that isolate's state starts
 // over, and the pool goes on serving with size isolates. With
 // runtime.WithErrorsFatal(false) only that call fails and the isolate keeps
-// its state. newImpl must not panic: every replacement would call it again,
-// and the pool would serve nothing.
+// its state. newImpl must not panic: every replacement calls it again, so the
+// pool would replace isolates without end and serve no call.
 //
 // Close the pool when done. Close stops the port, so that later calls return
 // runtime.ErrClosed (one-way calls are dropped); calls still queued return
