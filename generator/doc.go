@@ -51,8 +51,9 @@
 //
 // For every //isolate:port interface I it writes
 //
-//	type IPort struct{ … }  // sendable: a runtime.SendPort and a *runtime.Isolate; implements I
+//	type IPort struct{ … }  // sendable: a runtime.SendPort, and a *runtime.Isolate or *runtime.Pool; implements I
 //	func SpawnI(ctx context.Context, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Isolate, error)
+//	func SpawnIPool(ctx context.Context, size int, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Pool, error)
 //
 // SpawnI starts an isolate (runtime.SpawnPort) that calls newImpl and then
 // serves one call at a time, in each caller's order, each under
@@ -74,11 +75,26 @@
 // isolate's own context, not the caller's, so that runtime.Current and
 // ports made with it belong to the serving isolate.
 //
+// SpawnIPool starts size isolates (runtime.SpawnPortPool) that serve one
+// shared queue of calls: a call goes to the first free isolate. Each
+// isolate calls newImpl itself, so each has its own implementation and
+// state, and successive calls, even one caller's, may land on different
+// state: a pool suits implementations that any isolate may answer for
+// (replicas, caches, connections, scratch space), SpawnI one whose state
+// must be one. A panic reaches its caller as *runtime.RemoteError, as with
+// SpawnI; with errors fatal the pool replaces that isolate, with fresh
+// newImpl state, and goes on with size isolates. (*runtime.Pool).Close
+// makes later calls and calls still queued return runtime.ErrClosed and lets
+// calls being served finish; cancelling ctx also cancels their contexts.
+// The port is the same IPort type: its calls wait with Reply.WaitPool
+// instead of Reply.Wait, and it stays sendable and comparable.
+//
 // A parameter or result that is not sendable or copyable
 // (internal/sendable), a variadic method, a context.Context other than
 // first, an embedded constraint, a generic port interface, an unexported
-// method of another package, and a declaration already named IPort or
-// SpawnI are errors at file:line:col.
+// method of another package, a declaration already named IPort, SpawnI or
+// SpawnIPool, and a port IPool beside a port I (SpawnIPool would be both)
+// are errors at file:line:col.
 //
 // # Errors
 //
