@@ -14,8 +14,8 @@
 // and, where needed, unexported helpers named isolategen…, so that they
 // cannot collide with user code. The last line of DeepCopyInto's doc
 // comment is the type's fingerprint (internal/fingerprint), which the
-// analyzer's stale rule recomputes. Generated code does not import the
-// runtime.
+// analyzer's stale rule recomputes. Generated code imports the runtime only
+// for its identity memo (runtime.Memo) and for ports.
 //
 // # What a copy does
 //
@@ -36,14 +36,15 @@
 // A type whose graph can reach a type again through pointers, slices or
 // maps (computed on the types, not the values) may hold values that share
 // and cycle. Its copy threads a memo table through unexported helper
-// methods: every pointer, and every slice on a cycle of the type graph, is
-// copied once, so a value reached twice is shared in the copy too and a
-// cycle stays a cycle, including one back to the value DeepCopyInto was
-// called on. A slice is known by its first element: slices starting at the
-// same element share their copy when the later one is no longer. Maps
-// cannot be told apart without reflection: a map shared by two parents is
-// copied twice, and a type that can reach itself through maps alone is an
-// error. Types that cannot cycle pay nothing: no helper, no memo, no map.
+// methods: every pointer, and every slice and map on a cycle of the type
+// graph, is copied once, so a value reached twice is shared in the copy too
+// and a cycle stays a cycle, including one back to the value DeepCopyInto
+// was called on. A slice is known by its first element: slices starting at
+// the same element share their copy when the later one is no longer. A map
+// is known by the map itself (a map value is a reference): a map shared by
+// two parents is one map in the copy, and a map that holds itself, as
+// type T map[string]T can, holds its copy. Types that cannot cycle pay
+// nothing: no helper, no memo, no map.
 // //isolate:message tree drops the memo for types the author promises
 // never share or cycle; their copy recurses, and a cycle never ends.
 //
@@ -102,7 +103,9 @@
 // information. The existing output file is replaced by an empty one while
 // loading, so that stale generated code never stands in the way; type
 // errors that only missing generated code explains (undefined names and
-// methods) are tolerated, any other is reported.
+// methods) are tolerated, any other is reported. Every package they import
+// must type-check too, since its types decide the copy: an error there is
+// reported at its position, and nothing is written.
 //
 // # Load, plan, emit
 //

@@ -50,7 +50,7 @@ func emitDeepCopyInto(f *jen.File, m *messagePlan) {
 	}
 	switch m.mode {
 	case modeTracked:
-		doc = append(doc, "Values reached more than once through pointers, and cycles, keep their", "shape in the copy.")
+		doc = append(doc, "Values reached more than once (through pointers, slices or maps), and", "cycles, keep their shape in the copy.")
 	case modeTree:
 		doc = append(doc, "Values are copied as a tree (//isolate:message tree): shared values", "are copied once per reference, and a cycle never ends.")
 	}
@@ -401,7 +401,7 @@ func helperBody(h *helperPlan) *jen.Statement {
 				g.If(jen.Id("in").Op("==").Id("h").Dot("root")).Block(jen.Return(jen.Id("h").Dot("rootOut")))
 			}
 			if h.seen != "" {
-				lookup(g, h, jen.Id("in"), jen.Id("ok"), jen.Op("*").Id("p"))
+				lookup(g, h, jen.Qual("unsafe", "Pointer").Call(jen.Id("in")), jen.Id("ok"), jen.Op("*").Id("p"))
 			}
 			g.Id("out").Op(":=").New(typeCode(u.Elem()))
 			if h.seen != "" {
@@ -418,7 +418,7 @@ func helperBody(h *helperPlan) *jen.Statement {
 			if h.seen != "" {
 				// Slices that start at the same element share their copy;
 				// a longer one replaces a shorter one's.
-				lookup(g, h, jen.Op("&").Id("in").Index(jen.Lit(0)),
+				lookup(g, h, jen.Qual("unsafe", "Pointer").Call(jen.Op("&").Id("in").Index(jen.Lit(0))),
 					jen.Id("ok").Op("&&").Len(jen.Op("*").Id("p")).Op(">=").Len(jen.Id("in")),
 					jen.Parens(jen.Op("*").Id("p")).Index(jen.Empty(), jen.Len(jen.Id("in"))))
 			}
@@ -440,11 +440,24 @@ func helperBody(h *helperPlan) *jen.Statement {
 	case *types.Map:
 		return jen.BlockFunc(func(g *jen.Group) {
 			g.Add(returnNil)
+			if h.seen != "" {
+				// A map value is a pointer to the map: its identity.
+				lookup(g, h, jen.Op("*").Parens(jen.Op("*").Qual("unsafe", "Pointer")).Parens(jen.Qual("unsafe", "Pointer").Call(jen.Op("&").Id("in"))), jen.Id("ok"), jen.Op("*").Id("p"))
+			}
 			if h.elem.how == actAssign {
-				g.Return(jen.Qual("maps", "Clone").Call(jen.Id("in")))
+				if h.seen == "" {
+					g.Return(jen.Qual("maps", "Clone").Call(jen.Id("in")))
+					return
+				}
+				g.Id("m").Op(":=").Qual("maps", "Clone").Call(jen.Id("in"))
+				g.Op("*").Id("p").Op("=").Id("m")
+				g.Return(jen.Id("m"))
 				return
 			}
 			g.Id("m").Op(":=").Make(typeCode(t), jen.Len(jen.Id("in")))
+			if h.seen != "" {
+				g.Op("*").Id("p").Op("=").Id("m")
+			}
 			g.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("in")).BlockFunc(func(g *jen.Group) {
 				mapValue(g, h.elem)
 			})
@@ -454,10 +467,10 @@ func helperBody(h *helperPlan) *jen.Statement {
 	return jen.Block()
 }
 
-// lookup finds key in h's memo table, declaring p, where the copy of key is
+// lookup finds key, an unsafe.Pointer, in h's memo table, declaring p, where the copy of key is
 // kept, and ok; when found holds it returns copied, else the caller makes
 // the copy and stores it in *p before it copies anything else.
 func lookup(g *jen.Group, h *helperPlan, key, found, copied jen.Code) {
-	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("At").Call(jen.Qual("unsafe", "Pointer").Call(key))
+	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("At").Call(key)
 	g.If(found).Block(jen.Return(copied))
 }

@@ -129,7 +129,7 @@ const (
 	// copy recurses through helpers without a memo.
 	modeTree
 	// modeTracked: values may share and cycle; every pointer, and every
-	// slice on a cycle of the type graph, goes through a memo table.
+	// slice and map on a cycle of the type graph, goes through a memo table.
 	modeTracked
 )
 
@@ -320,15 +320,6 @@ func (p *planner) newCopyPlanner(m *messagePlan) *copyPlanner {
 		c.cycles = typeutil.Map{}
 		return c
 	}
-	// Identity is kept through pointers and slices; a map cannot be told
-	// apart from another without reflection, so a cycle made of maps alone
-	// would never end.
-	for _, t := range reach {
-		if _, isMap := types.Unalias(t).(*types.Map); isMap && c.onCycleThroughMapsOnly(t) {
-			p.errorAt(m.spec.Name.Pos(), "%s: %s can contain itself through maps alone, whose identity a copy cannot track: hold it behind a pointer, or annotate %s with //isolate:message tree if values never share or cycle", m.obj.Name(), types.TypeString(t, p.l.qualifier), m.obj.Name())
-			return nil
-		}
-	}
 	return c
 }
 
@@ -463,6 +454,10 @@ func (c *copyPlanner) planHelper(h *helperPlan) {
 		}
 		h.elem = c.build(u.Elem(), h.at.elem())
 	case *types.Map:
+		// A map has identity too: two places can hold the same map.
+		if memo {
+			h.seen = c.unique("seen" + hint(h.t))
+		}
 		if c.action(u.Key()) != actAssign {
 			c.fail(u.Key(), h.at.key(), mapKeyWhy)
 			h.badKey = true
@@ -543,38 +538,6 @@ func (c *copyPlanner) onCycle(t types.Type) bool {
 	}
 	c.cycles.Set(t, found)
 	return found
-}
-
-// onCycleThroughMapsOnly reports whether map type t can reach itself
-// without passing through a pointer or slice.
-func (c *copyPlanner) onCycleThroughMapsOnly(t types.Type) bool {
-	var seen typeutil.Map
-	var walk func(types.Type) bool
-	walk = func(x types.Type) bool {
-		if types.Identical(x, t) {
-			return true
-		}
-		if seen.At(x) != nil {
-			return false
-		}
-		seen.Set(x, true)
-		switch types.Unalias(x).(type) {
-		case *types.Pointer, *types.Slice:
-			return false
-		}
-		for _, ch := range c.children(x) {
-			if walk(ch) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, ch := range c.children(t) {
-		if walk(ch) {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *copyPlanner) fail(t types.Type, at loc, why string) {

@@ -126,8 +126,8 @@ func (in *Product) Transfer() Product {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 29f03b906a469c2f
 func (in *Basket) DeepCopyInto(out *Basket) {
@@ -329,8 +329,8 @@ func (h *isolategenCopyBasket) copyPtrProduct(in *Product) *Product {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint c06668cb1f92e627
 func (in *BasketItem) DeepCopyInto(out *BasketItem) {
@@ -528,8 +528,8 @@ func (h *isolategenCopyBasketItem) copyPtrBasketItem(in *BasketItem) *BasketItem
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint d27ba519a35e382a
 func (in *Shopper) DeepCopyInto(out *Shopper) {

@@ -107,12 +107,20 @@ func (f *filler) fill(v reflect.Value) {
 			v.Set(s)
 		}
 	case reflect.Map:
+		pool := f.made[v.Type()]
+		if f.share && len(pool) > 0 && f.r.IntN(3) == 0 {
+			v.Set(pool[f.r.IntN(len(pool))])
+			return
+		}
 		switch n := f.r.IntN(5); {
 		case n == 0 || f.depth > 6:
 		case n == 1:
 			v.Set(reflect.MakeMap(v.Type()))
 		default:
 			m := reflect.MakeMap(v.Type())
+			if f.share {
+				f.made[v.Type()] = append(pool, m) // before filling: cycles
+			}
 			for range n - 1 {
 				k := reflect.New(v.Type().Key()).Elem()
 				f.fill(k)
@@ -226,6 +234,21 @@ func sameShape(t testing.TB, a, b reflect.Value, fwd, back map[uintptr]uintptr) 
 			sameShape(t, a.Index(i), b.Index(i), fwd, back)
 		}
 	case reflect.Map:
+		if a.IsNil() {
+			return
+		}
+		// A map has identity too: one map stays one, two stay two.
+		pa, pb := a.Pointer(), b.Pointer()
+		if got, ok := fwd[pa]; ok {
+			if got != pb {
+				t.Fatalf("%s reached twice in the original, but copied twice", a.Type())
+			}
+			return
+		}
+		if got, ok := back[pb]; ok && got != pa {
+			t.Fatalf("two %s of the original became one in the copy", a.Type())
+		}
+		fwd[pa], back[pb] = pb, pa
 		for _, k := range a.MapKeys() {
 			sameShape(t, a.MapIndex(k), b.MapIndex(k), fwd, back)
 		}
@@ -340,6 +363,8 @@ func properties(t testing.TB, seed uint64) {
 	checkMessage[Tags](t, seed, false)
 	checkMessage[Index](t, seed, false)
 	checkMessage[Ring](t, seed, false)
+	checkMessage[Menu](t, seed, true)
+	checkMessage[Ttest](t, seed, true)
 }
 
 func TestProperties(t *testing.T) {
@@ -468,5 +493,47 @@ func checkRing(t *testing.T, n int) {
 	}
 	if nd != cp {
 		t.Errorf("ring of %d: the ring did not close on the copy's root", n)
+	}
+}
+
+// TestMapIdentity copies values that reach themselves through maps: a map
+// shared by two parents is copied once and stays shared, a map that holds
+// itself holds its copy, and the copy shares no map with the original.
+func TestMapIdentity(t *testing.T) {
+	shared := map[string]Menu{"tea": {Name: "tea"}}
+	m := Menu{Name: "root", Items: []Menu{{Name: "a", ByKey: shared}, {Name: "b", ByKey: shared}}}
+	m.ByKey = map[string]Menu{"self": {Name: "inner", ByKey: shared}}
+	cp := m.DeepCopy()
+	a, b := cp.Items[0].ByKey, cp.Items[1].ByKey
+	if reflect.ValueOf(a).Pointer() != reflect.ValueOf(b).Pointer() {
+		t.Error("a map shared by two items was copied twice")
+	}
+	if reflect.ValueOf(a).Pointer() == reflect.ValueOf(shared).Pointer() {
+		t.Error("the copy shares the map with the original")
+	}
+	if reflect.ValueOf(cp.ByKey["self"].ByKey).Pointer() != reflect.ValueOf(a).Pointer() {
+		t.Error("a map reached through a map and a slice was copied twice")
+	}
+	a["coffee"] = Menu{Name: "coffee"}
+	if len(shared) != 1 {
+		t.Error("writing the copy changed the original")
+	}
+
+	tt := Ttest{}
+	tt["self"] = tt
+	tt["kid"] = Ttest{"up": tt}
+	tc := tt.DeepCopy()
+	if reflect.ValueOf(*tc).Pointer() == reflect.ValueOf(tt).Pointer() {
+		t.Fatal("the copy is the original map")
+	}
+	if reflect.ValueOf((*tc)["self"]).Pointer() != reflect.ValueOf(*tc).Pointer() {
+		t.Error("a map that holds itself does not hold its copy")
+	}
+	if reflect.ValueOf((*tc)["kid"]["up"]).Pointer() != reflect.ValueOf(*tc).Pointer() {
+		t.Error("a cycle through two maps did not stay a cycle")
+	}
+	var none Ttest
+	if *none.DeepCopy() != nil {
+		t.Error("nil did not stay nil")
 	}
 }

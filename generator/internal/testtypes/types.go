@@ -134,3 +134,18 @@ type Index map[string][]int
 //
 //isolate:message
 type Ring [4]*Money
+
+// Menu reaches itself through a slice and through a map: the map's
+// identity is tracked as a pointer's is.
+//
+//isolate:message
+type Menu struct {
+	Name  string
+	Items []Menu
+	ByKey map[string]Menu
+}
+
+// Ttest reaches itself through maps alone (deepcopy-gen's maps test).
+//
+//isolate:message
+type Ttest map[string]Ttest

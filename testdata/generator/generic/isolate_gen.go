@@ -90,8 +90,8 @@ func (in *Pair[K, V]) Transfer() Pair[K, V] {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 7ff6f96b57cf04d4
 func (in *Chain[T]) DeepCopyInto(out *Chain[T]) {

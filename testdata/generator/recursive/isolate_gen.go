@@ -9,8 +9,8 @@ import (
 )
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint c5a566fa22f7a584
 func (in *Node) DeepCopyInto(out *Node) {
@@ -53,6 +53,7 @@ type isolategenCopyNode struct {
 type isolategenSeenNode struct {
 	seenPtrNode      runtime.Memo[*Node]
 	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -87,6 +88,7 @@ func (h *isolategenCopyNode) release() {
 	}
 	s.seenPtrNode.Reset()
 	s.seenSlicePtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolNode.Put(s)
 }
@@ -136,7 +138,12 @@ func (h *isolategenCopyNode) copyMapPtrNode(in map[string]*Node) map[string]*Nod
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
@@ -162,8 +169,8 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 01adfbee146c256f
 func (in *Graph) DeepCopyInto(out *Graph) {
@@ -208,6 +215,7 @@ type isolategenCopyGraph struct {
 type isolategenSeenGraph struct {
 	seenSlicePtrNode runtime.Memo[[]*Node]
 	seenPtrNode      runtime.Memo[*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -242,6 +250,7 @@ func (h *isolategenCopyGraph) release() {
 	}
 	s.seenSlicePtrNode.Reset()
 	s.seenPtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolGraph.Put(s)
 }
@@ -288,7 +297,12 @@ func (h *isolategenCopyGraph) copyMapPtrNode(in map[string]*Node) map[string]*No
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
@@ -314,8 +328,8 @@ func (h *isolategenCopyGraph) copyPtrMeta(in *Meta) *Meta {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 17ac2aad1974496f
 func (in *List) DeepCopyInto(out *List) {
@@ -408,8 +422,8 @@ func (h *isolategenCopyList) copySliceList(in []List) []List {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 7c2e42ad0240d4a3
 func (in *Holder) DeepCopyInto(out *Holder) {
@@ -453,6 +467,7 @@ type isolategenCopyHolder struct {
 type isolategenSeenHolder struct {
 	seenPtrNode      runtime.Memo[*Node]
 	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -487,6 +502,7 @@ func (h *isolategenCopyHolder) release() {
 	}
 	s.seenPtrNode.Reset()
 	s.seenSlicePtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolHolder.Put(s)
 }
@@ -533,7 +549,12 @@ func (h *isolategenCopyHolder) copyMapPtrNode(in map[string]*Node) map[string]*N
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
