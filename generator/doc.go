@@ -43,7 +43,13 @@
 // the same element share their copy when the later one is no longer. A map
 // is known by the map itself (a map value is a reference): a map shared by
 // two parents is one map in the copy, and a map that holds itself, as
-// type T map[string]T can, holds its copy. Types that cannot cycle pay
+// type T map[string]T can, holds its copy. A pointer into a copied value
+// (a.P = &a.F) points into the copy (c.P == &c.F): a struct's fields whose
+// address a tracked pointer type can hold are entered in that pointer's
+// table when the struct is copied, before anything it reaches, and the
+// root's are compared directly, as the root is. Such a pointer reached
+// before the value that holds its target, and a pointer to a slice or
+// array element, get memory of their own. Types that cannot cycle pay
 // nothing: no helper, no memo, no map.
 // //isolate:message tree drops the memo for types the author promises
 // never share or cycle; their copy recurses, and a cycle never ends.

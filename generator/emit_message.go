@@ -2,6 +2,7 @@ package generator
 
 import (
 	"go/types"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -232,6 +233,14 @@ func inline(g *jen.Group, s *step) {
 	case *types.Named:
 		fix(g, s.under)
 	case *types.Struct:
+		for _, r := range s.interior {
+			// A pointer into this value, reached later, points into its copy.
+			key := jen.Qual("unsafe", "Pointer").Call(jen.Op("&").Id("in").Dot(strings.Join(r.path, ".")))
+			g.If(
+				jen.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(r.helper.seen).Dot("At").Call(key),
+				jen.Op("!").Id("ok"),
+			).Block(jen.Op("*").Id("p").Op("=").Op("&").Id("out").Dot(strings.Join(r.path, ".")))
+		}
 		for _, f := range s.fields {
 			place(g, f.step, id("in").sel(f.name), id("out").sel(f.name), true, true, false)
 		}
@@ -399,6 +408,11 @@ func helperBody(h *helperPlan) *jen.Statement {
 			g.Add(returnNil)
 			if h.seed {
 				g.If(jen.Id("in").Op("==").Id("h").Dot("root")).Block(jen.Return(jen.Id("h").Dot("rootOut")))
+			}
+			for _, path := range h.rootFields {
+				// A pointer into the root points into its copy.
+				f := strings.Join(path, ".")
+				g.If(jen.Id("in").Op("==").Op("&").Id("h").Dot("root").Dot(f)).Block(jen.Return(jen.Op("&").Id("h").Dot("rootOut").Dot(f)))
 			}
 			if h.seen != "" {
 				lookup(g, h, jen.Qual("unsafe", "Pointer").Call(jen.Id("in")), jen.Id("ok"), jen.Op("*").Id("p"))

@@ -187,6 +187,18 @@ type step struct {
 	// badKey: a map whose key cannot be copied (reported); nothing more
 	// is planned for it.
 	badKey bool
+	// interior lists, for a struct copied at its final address, the
+	// fields (at any depth of inline structs) whose address a tracked
+	// pointer type can hold: each is entered in that pointer's memo
+	// table before anything is copied, so that a pointer into the value
+	// points into its copy.
+	interior []interiorPlan
+}
+
+// interiorPlan is one field whose address is entered in a memo table.
+type interiorPlan struct {
+	path   []string    // field names from the struct: in.A.B
+	helper *helperPlan // the pointer helper whose table keeps it
 }
 
 // fieldStep is the step of one struct field; blank fields have none.
@@ -202,7 +214,11 @@ type helperPlan struct {
 	t    types.Type // the pointer, slice or map type, never named
 	seen string     // its memo table, "" when it keeps none
 	seed bool       // a pointer to the root: compared with the root first
-	at   loc        // where the type was first reached, for errors
+	// rootFields are paths of the root's fields of the pointee type: a
+	// pointer to one is compared with it first, as seed does for the
+	// root, so the root's address never enters a memo table.
+	rootFields [][]string
+	at         loc // where the type was first reached, for errors
 	// elem is how the pointee, or each element, is copied.
 	elem   *step
 	badKey bool // a map whose key cannot be copied (reported)
@@ -275,6 +291,13 @@ func (p *planner) planMessage(m *messagePlan) bool {
 		h := c.queue[0]
 		c.queue = c.queue[1:]
 		c.planHelper(h)
+	}
+	if c.mode == modeTracked {
+		c.rootInteriors(m.root)
+		for _, h := range m.helpers {
+			_, isMap := types.Unalias(h.t).(*types.Map)
+			c.interiors(h.elem, !isMap, false)
+		}
 	}
 	for _, h := range m.helpers {
 		if h.seen != "" {
@@ -464,6 +487,84 @@ func (c *copyPlanner) planHelper(h *helperPlan) {
 		}
 		h.elem = c.build(u.Elem(), h.at.elem())
 	}
+}
+
+// interiors decides the interior fields of the struct steps at and below
+// s. addr says the place s copies is the copy's final memory (a map value
+// is not: it is copied through a local); inStruct says s is a field of a
+// struct whose step already lists the interiors of its fields.
+func (c *copyPlanner) interiors(s *step, addr, inStruct bool) {
+	if s == nil || s.how != actInline {
+		return
+	}
+	switch types.Unalias(s.t).(type) {
+	case *types.Named:
+		c.interiors(s.under, addr, inStruct)
+	case *types.Struct:
+		if addr && !inStruct {
+			s.interior = c.fieldTargets(s, nil)
+		}
+		for _, f := range s.fields {
+			c.interiors(f.step, addr, true)
+		}
+	case *types.Map:
+		c.interiors(s.elem, false, false)
+	case *types.Array:
+		c.interiors(s.elem, addr, false)
+	default: // pointer, slice: new memory
+		c.interiors(s.elem, true, false)
+	}
+}
+
+// rootInteriors plans the interior fields of the root: its fields, and
+// those of the structs it holds inline, that a tracked pointer type can
+// point to are compared with a pointer before its memo table is consulted,
+// as the root itself is (seed), so that the root's memory, which may be on
+// the caller's stack, never enters a table. Elements of a root array are
+// not entered; below the root, interiors are planned as everywhere.
+func (c *copyPlanner) rootInteriors(root *step) {
+	s := root
+	for s != nil && s.how == actInline && s.under != nil {
+		s = s.under
+	}
+	if s == nil || s.how != actInline {
+		return
+	}
+	if _, ok := types.Unalias(s.t).(*types.Struct); !ok {
+		c.interiors(s, false, false)
+		return
+	}
+	for _, r := range c.fieldTargets(s, nil) {
+		r.helper.rootFields = append(r.helper.rootFields, r.path)
+		c.m.seeded = true
+	}
+	for _, f := range s.fields {
+		c.interiors(f.step, true, true)
+	}
+}
+
+// fieldTargets lists the fields of struct step s, and of the structs it
+// holds inline, whose address some tracked pointer helper can be given.
+func (c *copyPlanner) fieldTargets(s *step, prefix []string) []interiorPlan {
+	var out []interiorPlan
+	for _, f := range s.fields {
+		path := append(prefix[:len(prefix):len(prefix)], f.name)
+		if v := c.byType.At(types.NewPointer(f.step.t)); v != nil {
+			if h := v.(*helperPlan); h.seen != "" {
+				out = append(out, interiorPlan{path, h})
+			}
+		}
+		inner := f.step
+		for inner != nil && inner.how == actInline && inner.under != nil {
+			inner = inner.under
+		}
+		if inner != nil && inner.how == actInline {
+			if _, ok := types.Unalias(inner.t).(*types.Struct); ok {
+				out = append(out, c.fieldTargets(inner, path)...)
+			}
+		}
+	}
+	return out
 }
 
 func (c *copyPlanner) unique(name string) string {

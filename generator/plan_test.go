@@ -186,3 +186,49 @@ func TestPlanPorts(t *testing.T) {
 func copyKindName(k copyKind) string {
 	return [...]string{copyAssign: "assign", copyValue: "value", copyPointer: "pointer"}[k]
 }
+
+func TestPlanInterior(t *testing.T) {
+	p, errs := planDir(t, "recursive")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	m := messageNamed(t, p, "Interior")
+	if !m.seeded {
+		t.Error("Interior: the root is not seeded, but its fields can be pointed to")
+	}
+	roots := map[string]string{}
+	var inner []string
+	for _, h := range m.helpers {
+		for _, path := range h.rootFields {
+			roots[strings.Join(path, ".")] = h.name
+		}
+		// Below the root, a pointee's fields enter the memo table.
+		if h.name == "copyPtrInterior" {
+			s := h.elem
+			for s.under != nil {
+				s = s.under
+			}
+			for _, r := range s.interior {
+				inner = append(inner, strings.Join(r.path, ".")+"/"+r.helper.seen)
+			}
+		}
+	}
+	want := map[string]string{"Struct": "copyPtrPtrInterior", "Inner.N": "copyPtrPtrInt"}
+	for path, h := range want {
+		if roots[path] != h {
+			t.Errorf("root field %s compared in %q, want %q", path, roots[path], h)
+		}
+	}
+	if len(roots) != len(want) {
+		t.Errorf("root fields = %v, want %v", roots, want)
+	}
+	if got := strings.Join(inner, " "); got != "Struct/seenPtrPtrInterior Inner.N/seenPtrPtrInt" {
+		t.Errorf("interior fields of a pointee = %q", got)
+	}
+	// A type no pointer can point into plans none.
+	for _, h := range messageNamed(t, p, "Node").helpers {
+		if len(h.rootFields) > 0 {
+			t.Errorf("Node: helper %s compares root fields %v", h.name, h.rootFields)
+		}
+	}
+}

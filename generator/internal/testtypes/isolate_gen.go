@@ -802,3 +802,153 @@ func (h *isolategenCopyTtest) copyMapTtest(in map[string]Ttest) map[string]Ttest
 	}
 	return m
 }
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
+//
+//isolategen:fingerprint 333477399dcbb202
+func (in *Interior) DeepCopyInto(out *Interior) {
+	*out = *in
+	var h isolategenCopyInterior
+	h.root, h.rootOut = in, out
+	out.Struct = h.copyPtrInterior(in.Struct)
+	out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+	out.Kids = h.copySliceInterior(in.Kids)
+	h.release()
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Interior) DeepCopy() *Interior {
+	if in == nil {
+		return nil
+	}
+	out := new(Interior)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Interior) Transfer() Interior {
+	out := *in
+	*in = Interior{}
+	return out
+}
+
+// isolategenCopyInterior remembers what one copy of a Interior has copied, so that
+// shared values stay shared and cycles stay cycles.
+type isolategenCopyInterior struct {
+	root, rootOut *Interior
+	seen          *isolategenSeenInterior
+}
+
+// isolategenSeenInterior holds the memo tables of one copy of a Interior.
+type isolategenSeenInterior struct {
+	seenPtrInterior    runtime.Memo[*Interior]
+	seenPtrPtrInterior runtime.Memo[**Interior]
+	seenSliceInterior  runtime.Memo[[]Interior]
+}
+
+// isolategenPoolInterior keeps emptied isolategenSeenInterior tables for the next copy.
+var isolategenPoolInterior sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyInterior) memo() *isolategenSeenInterior {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyInterior) take() {
+	h.seen, _ = isolategenPoolInterior.Get().(*isolategenSeenInterior)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenInterior)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyInterior) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrInterior.Reset()
+	s.seenPtrPtrInterior.Reset()
+	s.seenSliceInterior.Reset()
+	isolategenPoolInterior.Put(s)
+}
+
+func (h *isolategenCopyInterior) copyPtrInterior(in *Interior) *Interior {
+	if in == nil {
+		return nil
+	}
+	if in == h.root {
+		return h.rootOut
+	}
+	p, ok := h.memo().seenPtrInterior.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(Interior)
+	*p = out
+	*out = *in
+	if p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(&in.Struct)); !ok {
+		*p = &out.Struct
+	}
+	out.Struct = h.copyPtrInterior(in.Struct)
+	out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+	out.Kids = h.copySliceInterior(in.Kids)
+	return out
+}
+
+func (h *isolategenCopyInterior) copyPtrPtrInterior(in **Interior) **Interior {
+	if in == nil {
+		return nil
+	}
+	if in == &h.root.Struct {
+		return &h.rootOut.Struct
+	}
+	p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(*Interior)
+	*p = out
+	*out = *in
+	*out = h.copyPtrInterior(*in)
+	return out
+}
+
+func (h *isolategenCopyInterior) copySliceInterior(in []Interior) []Interior {
+	if in == nil {
+		return nil
+	}
+	if len(in) == 0 {
+		return make([]Interior, 0)
+	}
+	p, ok := h.memo().seenSliceInterior.At(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
+	}
+	out := make([]Interior, len(in))
+	*p = out
+	in = in[:len(out)]
+	for i := range in {
+		in, out := &in[i], &out[i]
+		*out = *in
+		if p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(&in.Struct)); !ok {
+			*p = &out.Struct
+		}
+		out.Struct = h.copyPtrInterior(in.Struct)
+		out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+		out.Kids = h.copySliceInterior(in.Kids)
+	}
+	return out
+}

@@ -365,6 +365,7 @@ func properties(t testing.TB, seed uint64) {
 	checkMessage[Ring](t, seed, false)
 	checkMessage[Menu](t, seed, true)
 	checkMessage[Ttest](t, seed, true)
+	checkMessage[Interior](t, seed, true)
 }
 
 func TestProperties(t *testing.T) {
@@ -535,5 +536,41 @@ func TestMapIdentity(t *testing.T) {
 	var none Ttest
 	if *none.DeepCopy() != nil {
 		t.Error("nil did not stay nil")
+	}
+}
+
+// TestInteriorPointers copies values holding pointers into themselves: a
+// pointer to a field of a copied value points to that field of the copy,
+// at the root, in a pointee and in a slice element.
+func TestInteriorPointers(t *testing.T) {
+	var a Interior
+	a.Struct = &a
+	a.StructPtr = &a.Struct
+	c := a.DeepCopy()
+	if c.Struct != c {
+		t.Error("the cycle through the root did not stay a cycle")
+	}
+	if c.StructPtr != &c.Struct {
+		t.Error("a pointer to a field of the root does not point to the copy's field")
+	}
+
+	p := &Interior{Name: "p"}
+	p.Struct = p
+	p.StructPtr = &p.Struct
+	root := Interior{Struct: p, StructPtr: &p.Struct}
+	rc := root.DeepCopy()
+	if rc.Struct == p || rc.Struct.StructPtr != &rc.Struct.Struct || rc.StructPtr != &rc.Struct.Struct {
+		t.Error("a pointer to a field of a pointee does not point into the pointee's copy")
+	}
+
+	k := Interior{Kids: []Interior{{Name: "k0"}, {Name: "k1"}}}
+	k.Kids[1].StructPtr = &k.Kids[0].Struct
+	k.Kids[0].Struct = &k.Kids[1]
+	kc := k.DeepCopy()
+	if kc.Kids[1].StructPtr != &kc.Kids[0].Struct {
+		t.Error("a pointer to a field of a slice element does not point into the copied slice")
+	}
+	if *kc.Kids[1].StructPtr == &k.Kids[1] {
+		t.Error("the copy reaches the original")
 	}
 }

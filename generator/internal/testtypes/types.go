@@ -149,3 +149,14 @@ type Menu struct {
 //
 //isolate:message
 type Ttest map[string]Ttest
+
+// Interior holds a pointer to itself and a pointer to that very field: a
+// pointer into a copied value must point into the copy.
+//
+//isolate:message
+type Interior struct {
+	Name      string
+	Struct    *Interior
+	StructPtr **Interior
+	Kids      []Interior
+}
