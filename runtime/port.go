@@ -63,7 +63,7 @@ type port[T any] struct {
 	notify      chan struct{} // cap 1: a message was queued, or the port closed (made on first wait)
 	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
 	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
-	copy        func(T) T     // nil: send the plain value
+	copy        copier[T]     // nil: send the plain value
 	owner       *Isolate      // nil: belongs to no isolate
 	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
 }
@@ -168,7 +168,10 @@ func (s SendPort[T]) Send(msg T) error {
 		return ErrClosed
 	}
 	if p.copy != nil {
-		msg = p.copy(msg)
+		var err error
+		if msg, err = p.copy(msg); err != nil {
+			return err
+		}
 	}
 	return p.put(msg, false)
 }
