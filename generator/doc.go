@@ -17,6 +17,15 @@
 // analyzer's stale rule recomputes. Generated code imports the runtime only
 // for its identity memo (runtime.Memo) and for ports.
 //
+// For every //isolate:unchecked type T it writes
+//
+//	func (T) IsolateUnchecked() {} // runtime.Unchecked: ports send T and *T as plain copies
+//
+// with T's type parameters if it has any, on *T when T holds a lock (go
+// vet's copylocks would report a value receiver; the runtime asks both T
+// and *T), and not at all on an interface, or when T has the method
+// already. An unchecked pointer type cannot have it and is an error.
+//
 // # What a copy does
 //
 // The copy starts from a plain assignment, *out = *in, and then replaces

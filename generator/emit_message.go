@@ -23,12 +23,30 @@ func emitPackage(l *loaded, p *packagePlan) *jen.File {
 			out(f, m)
 		}
 	}
+	for _, u := range p.unchecked {
+		emitUnchecked(f, u)
+	}
 	for _, pp := range p.ports {
 		for _, out := range portOutputs {
 			out(f, pp)
 		}
 	}
 	return f
+}
+
+// emitUnchecked renders the marker method of an //isolate:unchecked type.
+func emitUnchecked(f *jen.File, u *uncheckedPlan) {
+	_, tuse := typeParams(u.named)
+	name := u.named.Obj().Name()
+	recv := jen.Id(name).Types(tuse...)
+	if u.ptr {
+		recv = jen.Op("*").Add(recv)
+	}
+	f.Commentf("%s marks %s as //isolate:unchecked (runtime.Unchecked): its", uncheckedMethod, name)
+	f.Commentf("author vouches that sharing a %s between isolates is safe, so ports", name)
+	f.Commentf("send a %s, or a *%s, as a plain Go copy. It is never called.", name, name)
+	f.Func().Params(recv).Id(uncheckedMethod).Params().Block()
+	f.Line()
 }
 
 // messageOutputs render the declarations of one message type, in order. A

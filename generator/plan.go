@@ -33,12 +33,17 @@ import (
 // packagePlan is what one package's generated file holds, in order.
 type packagePlan struct {
 	messages []*messagePlan // //isolate:message types, in source order
-	ports    []*portPlan    // //isolate:port interfaces, in source order
-	errs     ErrorList
+	// unchecked are the //isolate:unchecked types that get the marker
+	// method runtime.Unchecked asks for, in source order.
+	unchecked []*uncheckedPlan
+	ports     []*portPlan // //isolate:port interfaces, in source order
+	errs      ErrorList
 }
 
 // empty reports whether the package has nothing to generate.
-func (p *packagePlan) empty() bool { return len(p.messages) == 0 && len(p.ports) == 0 }
+func (p *packagePlan) empty() bool {
+	return len(p.messages) == 0 && len(p.unchecked) == 0 && len(p.ports) == 0
+}
 
 // planner plans one package.
 type planner struct {
@@ -74,6 +79,13 @@ func planPackage(l *loaded) *packagePlan {
 		}
 	}
 	for _, a := range l.decls {
+		if a.ann.Unchecked {
+			if n := p.planUnchecked(a); n != nil {
+				out.unchecked = append(out.unchecked, n)
+			}
+		}
+	}
+	for _, a := range l.decls {
 		if !a.ann.Port {
 			continue
 		}
@@ -83,6 +95,85 @@ func planPackage(l *loaded) *packagePlan {
 	}
 	out.errs = p.errs
 	return out
+}
+
+// uncheckedMethod is the method that marks an //isolate:unchecked type for
+// the runtime (runtime.Unchecked): a port sends such a type as a plain Go
+// copy, and refuses other types that would share memory without a copy.
+const uncheckedMethod = "IsolateUnchecked"
+
+// uncheckedPlan is the marker method of one //isolate:unchecked type.
+type uncheckedPlan struct {
+	named *types.Named
+	// ptr: the method has a pointer receiver, because the type holds a
+	// lock that a value receiver would copy (go vet's copylocks). The
+	// runtime accepts either: it asks T and *T.
+	ptr bool
+}
+
+// planUnchecked returns the type that gets the marker method, or nil when
+// it has one already or cannot have one (an interface: its dynamic values
+// are judged; a pointer type: reported, as its author should annotate the
+// type it points to).
+func (p *planner) planUnchecked(a annotated) *uncheckedPlan {
+	named, ok := a.obj.Type().(*types.Named)
+	if !ok {
+		return nil
+	}
+	switch named.Underlying().(type) {
+	case *types.Interface:
+		return nil
+	case *types.Pointer:
+		p.errorAt(a.spec.Name.Pos(), "%s: //isolate:unchecked on a pointer type, which cannot have the %s method that tells ports to share it: annotate the type it points to", a.obj.Name(), uncheckedMethod)
+		return nil
+	}
+	for i := range named.NumMethods() {
+		if named.Method(i).Name() == uncheckedMethod {
+			return nil // written by hand
+		}
+	}
+	return &uncheckedPlan{named: named, ptr: holdsLock(named, map[types.Type]bool{})}
+}
+
+// locker is sync.Locker, built here so that no package need be loaded.
+var locker = func() *types.Interface {
+	sig := types.NewSignatureType(nil, nil, nil, nil, nil, false)
+	i := types.NewInterfaceType([]*types.Func{
+		types.NewFunc(token.NoPos, nil, "Lock", sig),
+		types.NewFunc(token.NoPos, nil, "Unlock", sig),
+	}, nil)
+	return i.Complete()
+}()
+
+// holdsLock reports whether a value of type t holds, in place, a value
+// whose pointer is a sync.Locker but which is not one itself (a Mutex, the
+// noCopy of sync and atomic types): copying it is what copylocks reports.
+func holdsLock(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	for {
+		a, ok := t.Underlying().(*types.Array)
+		if !ok {
+			break
+		}
+		t = a.Elem()
+	}
+	if _, isIface := t.Underlying().(*types.Interface); !isIface &&
+		types.Implements(types.NewPointer(t), locker) && !types.Implements(t, locker) {
+		return true
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := range st.NumFields() {
+		if holdsLock(st.Field(i).Type(), seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // messagePlan is everything decided about one //isolate:message type.

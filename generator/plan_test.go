@@ -232,3 +232,23 @@ func TestPlanInterior(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanUnchecked(t *testing.T) {
+	p, errs := planDir(t, "unchecked")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, u := range p.unchecked {
+		s := u.named.Obj().Name()
+		if u.ptr {
+			s = "*" + s
+		}
+		got = append(got, s)
+	}
+	// Registry holds a Mutex: a value receiver would copy it. Reader is an
+	// interface and Hand has its method: neither gets one.
+	if want := "*Registry Cache Names"; strings.Join(got, " ") != want {
+		t.Errorf("marked %q, want %q", strings.Join(got, " "), want)
+	}
+}

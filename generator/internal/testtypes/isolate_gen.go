@@ -952,3 +952,13 @@ func (h *isolategenCopyInterior) copySliceInterior(in []Interior) []Interior {
 	}
 	return out
 }
+
+// IsolateUnchecked marks Registry as //isolate:unchecked (runtime.Unchecked): its
+// author vouches that sharing a Registry between isolates is safe, so ports
+// send a Registry, or a *Registry, as a plain Go copy. It is never called.
+func (*Registry) IsolateUnchecked() {}
+
+// IsolateUnchecked marks Lookup as //isolate:unchecked (runtime.Unchecked): its
+// author vouches that sharing a Lookup between isolates is safe, so ports
+// send a Lookup, or a *Lookup, as a plain Go copy. It is never called.
+func (Lookup[V]) IsolateUnchecked() {}

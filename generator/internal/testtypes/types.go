@@ -6,7 +6,10 @@ package testtypes
 
 //go:generate go run github.com/go-isolate/isolate/cmd/isolategen
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Money is a sendable value.
 type Money struct {
@@ -160,3 +163,19 @@ type Interior struct {
 	StructPtr **Interior
 	Kids      []Interior
 }
+
+// Registry synchronizes itself: sent as a plain copy, sharing its map.
+//
+//isolate:unchecked
+type Registry struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+// Lookup is a read-only table, generic.
+//
+//isolate:unchecked
+type Lookup[V any] map[string]V
+
+// Shared is not annotated and shares memory: ports refuse it.
+type Shared struct{ m map[string]int }
