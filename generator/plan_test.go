@@ -66,8 +66,9 @@ func TestPlanCopyModes(t *testing.T) {
 		{"recursive", "Graph", modeTracked, "copySlicePtrNode/seenSlicePtrNode copyPtrNode/seenPtrNode copyMapPtrNode/seenMapPtrNode copyPtrMeta/seenPtrMeta", false, 4},
 		{"recursive", "List", modeTracked, "copySliceList/seenSliceList", false, 1},
 		// Holder cannot reach itself, but holds a Node that can: one memo
-		// for the whole value.
-		{"recursive", "Holder", modeTracked, "copyPtrNode/seenPtrNode copySlicePtrNode/seenSlicePtrNode copyMapPtrNode/seenMapPtrNode copyPtrMeta/seenPtrMeta", false, 4},
+		// for the whole value, and a *Node may point at Holder.Root, so
+		// the root's field is compared first (seeded).
+		{"recursive", "Holder", modeTracked, "copyPtrNode/seenPtrNode copySlicePtrNode/seenSlicePtrNode copyMapPtrNode/seenMapPtrNode copyPtrMeta/seenPtrMeta", true, 4},
 		// Cycles through maps alone: a map has identity, tracked as a
 		// pointer's is; tree opts out.
 		{"maponly", "Env", modeTracked, "copyMapEnv/seenMapEnv", false, 1},
@@ -250,5 +251,46 @@ func TestPlanUnchecked(t *testing.T) {
 	// interface and Hand has its method: neither gets one.
 	if want := "*Registry Cache Names"; strings.Join(got, " ") != want {
 		t.Errorf("marked %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+func TestPlanSlabs(t *testing.T) {
+	p, errs := planDir(t, "slab")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	m := messageNamed(t, p, "Order")
+	got := map[string]string{}
+	for _, f := range m.root.fields {
+		var s []string
+		for _, sp := range f.step.slabs {
+			what := strings.Join(sp.path, ".")
+			if sp.pointees {
+				what = "*"
+			}
+			if sp.deref {
+				what = "->" + what
+			}
+			s = append(s, sp.name+":"+what)
+		}
+		got[f.name] = strings.Join(s, " ")
+	}
+	for field, want := range map[string]string{
+		// Line is a message of the package: inlined, its slices from slabs.
+		"Lines":    "slabTags:Tags slabQty:Qty",
+		"Products": "slabProduct:* slabTags2:->Tags",
+		"Ptrs":     "slabProduct2:* slabTags3:->Tags",
+		"Tags":     "", // one slice: one allocation already
+	} {
+		if got[field] != want {
+			t.Errorf("Order.%s slabs = %q, want %q", field, got[field], want)
+		}
+	}
+	// A copy that tracks identity keeps one allocation per value.
+	p, _ = planDir(t, "recursive")
+	for _, h := range messageNamed(t, p, "Node").helpers {
+		if h.elem != nil && len(h.elem.slabs) > 0 {
+			t.Errorf("Node: helper %s plans slabs", h.name)
+		}
 	}
 }
