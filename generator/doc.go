@@ -35,10 +35,34 @@
 // staying nil and empty staying empty (non-nil, length 0); arrays are
 // copied element by element, arrays of pointers included; anonymous
 // structs, embedded and unexported fields are expanded in place; other
-// message types, and types from any package with a DeepCopyInto(*T)
-// method, are copied by that method. Slices of sendable elements are
+// message types of the package are expanded in place (but those marked
+// tree, copied by their method), and types from any other package with a
+// DeepCopyInto(*T) method are copied by that method. Slices of sendable elements are
 // copied with one make and copy, maps of sendable values with maps.Clone;
 // there are no closures, interface calls or reflection.
+//
+// # Allocations
+//
+// A copy that does not track identity plans its allocations across the
+// value, where a hand-written copy allocates value by value. The pointees
+// of a slice or map of pointers are carved from one backing array (a slab)
+// per collection, and so is every slice of sendable elements held in one
+// field of the collection's elements (all the Tags of all the line items):
+// a first pass counts, one make allocates, each slice gets its part with
+// its capacity cut to its length, so that an append reallocates rather than
+// writing into its neighbour. Maps are made with their final size, strings
+// are never copied (they are immutable), and the package's other message
+// types are expanded in place rather than called, so that their parts join
+// the slabs. On the bench's Order this takes 13 allocations where the
+// hand-written copy takes 38.
+//
+// The cost is memory kept alive: the garbage collector frees a slab only
+// when nothing points into any part of it, so one element of the copy kept
+// alive (a *Product held after the Order is dropped, one line's Tags)
+// keeps its whole slab alive, every pointee or every slice of that
+// collection. Copy such an element out on its own (its DeepCopy) when it
+// must outlive the rest of a large message. Copies that track identity
+// allocate value by value, as the memo knows values by their address.
 //
 // # Identity
 //

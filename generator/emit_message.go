@@ -350,7 +350,12 @@ func place(g *jen.Group, s *step, inE, outE expr, copied, field, own bool) {
 // pointerBody copies a non-nil pointer: in and out are **E in scope.
 func pointerBody(g *jen.Group, s *step, p *types.Pointer) {
 	e := s.elem
-	g.Op("*").Id("out").Op("=").New(typeCode(p.Elem()))
+	if sp := s.fromSlab; sp != nil {
+		g.Op("*").Id("out").Op("=").Op("&").Id(sp.name).Index(jen.Lit(0))
+		g.Id(sp.name).Op("=").Id(sp.name).Index(jen.Lit(1), jen.Empty())
+	} else {
+		g.Op("*").Id("out").Op("=").New(typeCode(p.Elem()))
+	}
 	switch e.how {
 	case actAssign:
 		g.Op("**").Id("out").Op("=").Op("**").Id("in")
@@ -369,6 +374,14 @@ func pointerBody(g *jen.Group, s *step, p *types.Pointer) {
 // sliceBody copies a non-nil slice from inE to outE, both of s's type.
 func sliceBody(g *jen.Group, s *step, inE, outE expr, deref bool) {
 	if s.elem.how == actAssign {
+		if sp := s.fromSlab; sp != nil {
+			// Carved from the slab, its capacity cut to its length, so
+			// that an append never writes into a neighbour.
+			g.Id("n").Op(":=").Copy(jen.Id(sp.name), inE())
+			g.Add(outE()).Op("=").Id(sp.name).Index(jen.Empty(), jen.Id("n"), jen.Id("n"))
+			g.Id(sp.name).Op("=").Id(sp.name).Index(jen.Id("n"), jen.Empty())
+			return
+		}
 		g.Add(outE()).Op("=").Make(typeCode(s.t), jen.Len(inE()))
 		g.Copy(outE(), inE())
 		return
@@ -383,6 +396,7 @@ func sliceBody(g *jen.Group, s *step, inE, outE expr, deref bool) {
 	}
 	g.Id("dst").Op(":=").Make(typeCode(s.t), jen.Len(inE()))
 	g.Id("src").Op(":=").Add(src).Index(jen.Empty(), jen.Len(jen.Id("dst")))
+	slabs(g, s, id("src"), false)
 	g.For(jen.Id("i").Op(":=").Range().Id("src")).BlockFunc(func(g *jen.Group) {
 		place(g, s.elem, id("src").idx(), id("dst").idx(), false, false, true)
 	})
@@ -399,10 +413,47 @@ func mapBody(g *jen.Group, s *step, inE, outE expr) {
 		return
 	}
 	g.Id("m").Op(":=").Make(typeCode(s.t), jen.Len(inE()))
+	slabs(g, s, inE, true)
 	g.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Add(inE())).BlockFunc(func(g *jen.Group) {
 		mapValue(g, s.elem)
 	})
 	g.Add(outE()).Op("=").Id("m")
+}
+
+// slabs declares the slabs of collection step s over coll, a slice or a
+// map: pointees one per element, field slices as long as the first pass
+// over coll counts.
+func slabs(g *jen.Group, s *step, coll expr, isMap bool) {
+	for _, sp := range s.slabs {
+		slab := jen.Index().Add(typeCode(sp.elem))
+		if sp.pointees {
+			g.Id(sp.name).Op(":=").Make(slab, jen.Len(coll()))
+			continue
+		}
+		g.Var().Id(sp.name).Add(slab.Clone())
+		g.BlockFunc(func(g *jen.Group) {
+			g.Id("n").Op(":=").Lit(0)
+			var loop *jen.Statement
+			var elem *jen.Statement
+			if isMap {
+				loop = jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Add(coll()))
+				elem = jen.Id("v")
+			} else {
+				loop = jen.For(jen.Id("i").Op(":=").Range().Add(coll()))
+				elem = coll().Index(jen.Id("i"))
+			}
+			field := elem.Clone().Dot(strings.Join(sp.path, "."))
+			add := jen.Id("n").Op("+=").Len(field)
+			g.Add(loop.BlockFunc(func(g *jen.Group) {
+				if sp.deref {
+					g.If(elem.Clone().Op("!=").Nil()).Block(add)
+				} else {
+					g.Add(add)
+				}
+			}))
+			g.Id(sp.name).Op("=").Make(slab.Clone(), jen.Id("n"))
+		})
+	}
 }
 
 // mapValue copies v, a value of a map being copied, into m[k].

@@ -278,12 +278,32 @@ type step struct {
 	// badKey: a map whose key cannot be copied (reported); nothing more
 	// is planned for it.
 	badKey bool
+	// slabs are the backing arrays a collection (an inline slice or map)
+	// declares before its loop, from which the copies of its elements
+	// take their pointees and small slices: one allocation for many.
+	slabs []*slabPlan
+	// fromSlab: this pointer's pointee, or this slice's backing array,
+	// is carved from the slab rather than allocated.
+	fromSlab *slabPlan
 	// interior lists, for a struct copied at its final address, the
 	// fields (at any depth of inline structs) whose address a tracked
 	// pointer type can hold: each is entered in that pointer's memo
 	// table before anything is copied, so that a pointer into the value
 	// points into its copy.
 	interior []interiorPlan
+}
+
+// slabPlan is one backing array shared by the copies of a collection's
+// elements: the pointees of a slice or map of pointers (pointees), or the
+// slices of sendable elements held in one field of every element (path),
+// counted in a first pass over the collection. A value carved from a slab
+// keeps the whole slab alive (see the package doc).
+type slabPlan struct {
+	name     string     // the variable holding what is left of the slab
+	elem     types.Type // the slab's element type
+	pointees bool       // the pointees of the collection's elements
+	path     []string   // else the field of each element (or pointee)
+	deref    bool       // the collection's elements are pointers (nil skipped)
 }
 
 // interiorPlan is one field whose address is entered in a memo table.
@@ -446,9 +466,10 @@ func (c *copyPlanner) kind(t types.Type) action {
 	switch t := t.(type) {
 	case *types.Named:
 		if m := c.p.msgs[t.Origin().Obj()]; m != nil {
-			if c.mode == modeTracked && !m.tree {
-				// One memo for the whole value: the message's structure
-				// is copied here rather than through its own method.
+			if c.mode != modeTree && !m.tree {
+				// The message's structure is copied here rather than
+				// through its own method: one memo for the whole value,
+				// and allocations planned across it (slabs).
 				return actInline
 			}
 			return actCall
@@ -521,6 +542,7 @@ func (c *copyPlanner) build(t types.Type, at loc) *step {
 			s.elem = c.build(u.Elem(), at)
 		case *types.Slice:
 			s.elem = c.build(u.Elem(), at.elem())
+			c.planSlabs(s)
 		case *types.Array:
 			s.elem = c.build(u.Elem(), at.elem())
 		case *types.Map:
@@ -530,9 +552,47 @@ func (c *copyPlanner) build(t types.Type, at loc) *step {
 				return s
 			}
 			s.elem = c.build(u.Elem(), at.elem())
+			c.planSlabs(s)
 		}
 	}
 	return s
+}
+
+// planSlabs plans the slabs of collection step s, an inline slice or map:
+// the pointees of its elements when they are pointers copied inline, and
+// each field of its (pointed-to) struct elements that is a slice of
+// sendable values. Copies that track identity keep one allocation per
+// value, which the memo knows by address, and so plan none.
+func (c *copyPlanner) planSlabs(s *step) {
+	if c.mode == modeTracked {
+		return
+	}
+	e, deref := s.elem, false
+	if p, ok := types.Unalias(e.t).(*types.Pointer); ok && e.how == actInline && e.elem != nil && e.elem.how != actFail {
+		sp := &slabPlan{name: c.unique("slab" + hint(p.Elem())), elem: p.Elem(), pointees: true}
+		e.fromSlab = sp
+		s.slabs = append(s.slabs, sp)
+		e, deref = e.elem, true
+	}
+	for e != nil && e.how == actInline && e.under != nil {
+		e = e.under
+	}
+	if e == nil || e.how != actInline {
+		return
+	}
+	if _, ok := types.Unalias(e.t).(*types.Struct); !ok {
+		return
+	}
+	for _, f := range e.fields {
+		fs := f.step
+		sl, ok := types.Unalias(fs.t).(*types.Slice)
+		if !ok || fs.how != actInline || fs.elem.how != actAssign {
+			continue
+		}
+		sp := &slabPlan{name: c.unique("slab" + upper(f.name)), elem: sl.Elem(), path: []string{f.name}, deref: deref}
+		fs.fromSlab = sp
+		s.slabs = append(s.slabs, sp)
+	}
 }
 
 // helperFor returns the helper that copies t, planning it on first use.

@@ -17,19 +17,53 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
-			src[i].DeepCopyInto(&dst[i])
+			in, out := &src[i], &dst[i]
+			*out = *in
+			if in.Tags != nil {
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
+			}
 		}
 		out.Items = dst
 	}
 	if in.Products != nil {
 		m := make(map[string]*Product, len(in.Products))
+		slabProduct := make([]Product, len(in.Products))
+		var slabTags2 []string
+		{
+			n := 0
+			for _, v := range in.Products {
+				if v != nil {
+					n += len(v.Tags)
+				}
+			}
+			slabTags2 = make([]string, n)
+		}
 		for k, v := range in.Products {
 			cp := v
 			if v != nil {
 				in, out := &v, &cp
-				*out = new(Product)
-				(*in).DeepCopyInto(*out)
+				*out = &slabProduct[0]
+				slabProduct = slabProduct[1:]
+				{
+					in, out := *in, *out
+					*out = *in
+					if in.Tags != nil {
+						n := copy(slabTags2, in.Tags)
+						out.Tags = slabTags2[:n:n]
+						slabTags2 = slabTags2[n:]
+					}
+				}
 			}
 			m[k] = cp
 		}

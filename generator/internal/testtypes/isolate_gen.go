@@ -24,12 +24,21 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				out.Tags = make([]string, len(in.Tags))
-				copy(out.Tags, in.Tags)
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
 			}
 			if in.Discount != nil {
 				in, out := &in.Discount, &out.Discount
@@ -49,17 +58,30 @@ func (in *Order) DeepCopyInto(out *Order) {
 	}
 	if in.Attrs != nil {
 		m := make(map[string]*Attr, len(in.Attrs))
+		slabAttr := make([]Attr, len(in.Attrs))
+		var slabFlags []bool
+		{
+			n := 0
+			for _, v := range in.Attrs {
+				if v != nil {
+					n += len(v.Flags)
+				}
+			}
+			slabFlags = make([]bool, n)
+		}
 		for k, v := range in.Attrs {
 			cp := v
 			if v != nil {
 				in, out := &v, &cp
-				*out = new(Attr)
+				*out = &slabAttr[0]
+				slabAttr = slabAttr[1:]
 				{
 					in, out := *in, *out
 					*out = *in
 					if in.Flags != nil {
-						out.Flags = make([]bool, len(in.Flags))
-						copy(out.Flags, in.Flags)
+						n := copy(slabFlags, in.Flags)
+						out.Flags = slabFlags[:n:n]
+						slabFlags = slabFlags[n:]
 					}
 				}
 			}

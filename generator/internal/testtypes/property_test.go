@@ -574,3 +574,20 @@ func TestInteriorPointers(t *testing.T) {
 		t.Error("the copy reaches the original")
 	}
 }
+
+// TestSlabNeighbours appends to slices a copy carved from one slab: each has
+// its capacity cut to its length, so an append never writes into the next.
+func TestSlabNeighbours(t *testing.T) {
+	o := Order{Items: []LineItem{{Tags: []string{"a"}}, {Tags: []string{"b", "c"}}, {Tags: []string{}}, {}}}
+	cp := o.DeepCopy()
+	if cp.Items[2].Tags == nil || cp.Items[3].Tags != nil {
+		t.Fatal("nil and empty were not kept apart")
+	}
+	_ = append(cp.Items[0].Tags, "x")
+	if cp.Items[1].Tags[0] != "b" {
+		t.Error("an append to one copied slice wrote into its neighbour")
+	}
+	if cap(cp.Items[0].Tags) != 1 {
+		t.Errorf("cap = %d, want 1", cap(cp.Items[0].Tags))
+	}
+}
