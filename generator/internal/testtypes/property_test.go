@@ -207,6 +207,25 @@ func noShared(t testing.TB, a, b reflect.Value, path string, seen map[uintptr]bo
 	}
 }
 
+// firstVisit records that pointer or map a was copied to b, failing when a
+// was copied before to something else or b stands for another value too; it
+// reports whether a is new.
+func firstVisit(t testing.TB, a, b reflect.Value, fwd, back map[uintptr]uintptr) bool {
+	t.Helper()
+	pa, pb := a.Pointer(), b.Pointer()
+	if got, ok := fwd[pa]; ok {
+		if got != pb {
+			t.Fatalf("%s reached twice in the original, but copied twice", a.Type())
+		}
+		return false
+	}
+	if got, ok := back[pb]; ok && got != pa {
+		t.Fatalf("two %s of the original became one in the copy", a.Type())
+	}
+	fwd[pa], back[pb] = pb, pa
+	return true
+}
+
 // sameShape fails unless every pointer of a maps to one pointer of b and
 // different pointers of a map to different pointers of b: sharing and
 // cycles are kept.
@@ -214,41 +233,19 @@ func sameShape(t testing.TB, a, b reflect.Value, fwd, back map[uintptr]uintptr) 
 	t.Helper()
 	switch a.Kind() {
 	case reflect.Pointer:
-		if a.IsNil() || a.Type() == locType {
+		if a.IsNil() || a.Type() == locType || !firstVisit(t, a, b, fwd, back) {
 			return
 		}
-		pa, pb := a.Pointer(), b.Pointer()
-		if got, ok := fwd[pa]; ok {
-			if got != pb {
-				t.Fatalf("%s reached twice in the original, but copied twice", a.Type())
-			}
-			return
-		}
-		if got, ok := back[pb]; ok && got != pa {
-			t.Fatalf("two %s of the original became one in the copy", a.Type())
-		}
-		fwd[pa], back[pb] = pb, pa
 		sameShape(t, a.Elem(), b.Elem(), fwd, back)
 	case reflect.Slice, reflect.Array:
 		for i := range a.Len() {
 			sameShape(t, a.Index(i), b.Index(i), fwd, back)
 		}
 	case reflect.Map:
-		if a.IsNil() {
-			return
-		}
 		// A map has identity too: one map stays one, two stay two.
-		pa, pb := a.Pointer(), b.Pointer()
-		if got, ok := fwd[pa]; ok {
-			if got != pb {
-				t.Fatalf("%s reached twice in the original, but copied twice", a.Type())
-			}
+		if a.IsNil() || !firstVisit(t, a, b, fwd, back) {
 			return
 		}
-		if got, ok := back[pb]; ok && got != pa {
-			t.Fatalf("two %s of the original became one in the copy", a.Type())
-		}
-		fwd[pa], back[pb] = pb, pa
 		for _, k := range a.MapKeys() {
 			sameShape(t, a.MapIndex(k), b.MapIndex(k), fwd, back)
 		}
