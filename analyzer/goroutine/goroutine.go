@@ -104,7 +104,7 @@ type fn struct {
 	g       *cfg.CFG
 	rangeKV map[ast.Expr]bool
 	cache   map[string]*reached
-	ops     map[ast.Node][]op     // the synchronizing operations of each node
+	ops     map[ast.Node][]op      // the synchronizing operations of each node
 	acc     map[ast.Node][]*access // the accesses of each node
 }
 
