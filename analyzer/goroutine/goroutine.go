@@ -323,11 +323,8 @@ func (f *fn) reach(s *spawn, block bool, late map[types.Object]bool, cut []ast.S
 	r := &reached{spawns: map[*spawn]bool{}}
 	f.cache[key] = r
 	blocks := func(n ast.Node) bool {
-		if !block {
-			return false
-		}
 		for _, o := range f.nodeOps(n) {
-			if o.acq && !(o.method == "Wait" && late[o.wg]) {
+			if o.joinAll || block && o.acq && !(o.method == "Wait" && late[o.wg]) {
 				return true
 			}
 		}

@@ -34,6 +34,10 @@ type op struct {
 	// the spawner's wg.Wait.
 	wg     types.Object
 	method string
+	// joinAll is set for synctest.Wait, which waits until every other
+	// goroutine of the bubble has exited or blocked: their ends are
+	// ordered before it, whatever they do.
+	joinAll bool
 }
 
 // syncs classifies the operations of a function body or statement.
@@ -135,6 +139,9 @@ func (s *syncs) call(call *ast.CallExpr) (op, bool) {
 	fn, _ := typeutil.Callee(info, call).(*types.Func)
 	if fn == nil || isInterfaceMethod(fn) {
 		return op{pos: call.Pos(), acq: true, rel: true}, true
+	}
+	if fn.Name() == "Wait" && fn.Pkg() != nil && (fn.Pkg().Path() == "testing/synctest" || fn.Pkg().Path() == "internal/synctest") {
+		return op{pos: call.Pos(), acq: true, rel: true, joinAll: true}, true
 	}
 	if isMethod(fn, "sync", "WaitGroup") {
 		o := op{pos: call.Pos(), method: fn.Name()}
