@@ -24,6 +24,7 @@ var portOutputs = []func(f *jen.File, p *portPlan){
 	emitPortType,
 	emitSpawn,
 	emitPortCalls,
+	emitPortWire,
 }
 
 // copyTo is the code that puts a copy of src, a value v of a call, into dst.
@@ -57,10 +58,11 @@ func emitPortType(f *jen.File, p *portPlan) {
 	f.Comment("")
 	f.Commentf("A %s is sendable: copy it, compare it and send it to other isolates. Its", portName)
 	f.Comment("zero value is a port to no isolate: every call fails with runtime.ErrClosed.")
-	f.Type().Id(portName).Struct(
-		jen.Id("isolategenCalls").Qual(runtimePath, "SendPort").Types(jen.Id(callIface)),
-		jen.Id("isolategenServer").Op("*").Qual(runtimePath, "Isolate"),
-	)
+	f.Type().Id(portName).StructFunc(func(g *jen.Group) {
+		g.Id("isolategenCalls").Qual(runtimePath, "SendPort").Types(jen.Id(callIface))
+		g.Id("isolategenServer").Op("*").Qual(runtimePath, "Isolate")
+		emitPortWireField(g, p)
+	})
 	f.Line()
 	f.Var().Id("_").Id(name).Op("=").Id(portName).Values()
 	f.Line()
@@ -209,6 +211,7 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 		}
 	}
 	f.Func().Params(jen.Id("p").Id(portName)).Id(mname).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
+		emitPortWirePrologue(g, p, m)
 		if m.ctx {
 			if m.err {
 				g.If(jen.Err().Op("=").Id("ctx").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return())

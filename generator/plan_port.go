@@ -35,6 +35,7 @@ type portPlan struct {
 	portType  string // the port: IPort
 	callIface string // what the isolate serves: isolategenICall
 	methods   []*portMethod
+	wire      *portWirePlan // its calls across the wire (plan_wire.go)
 }
 
 // planPort plans the port of an interface, or reports every reason it has
@@ -49,7 +50,11 @@ func (p *planner) planPort(a annotated) *portPlan {
 		m.callType = "isolategen" + name + "_" + m.fn.Name()
 		m.pool = m.callType + "Pool"
 	}
-	return &portPlan{name: name, portType: name + "Port", callIface: "isolategen" + name + "Call", methods: methods}
+	pp := &portPlan{name: name, portType: name + "Port", callIface: "isolategen" + name + "Call", methods: methods}
+	if a.ann.Wire {
+		pp.wire = p.planPortWire(pp, a.spec.Name.Pos())
+	}
+	return pp
 }
 
 // checkPort validates a port interface and returns its methods, reporting
