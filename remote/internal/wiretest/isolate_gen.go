@@ -773,6 +773,978 @@ func (out *Notes) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, e
 	return b, nil
 }
 
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+//
+//isolategen:fingerprint 266f927b0f83025b
+func (in *Kinds) DeepCopyInto(out *Kinds) {
+	*out = *in
+	if in.Lvls != nil {
+		out.Lvls = make([]Level, len(in.Lvls))
+		copy(out.Lvls, in.Lvls)
+	}
+	if in.ByLvl != nil {
+		m := make(map[Level][]string, len(in.ByLvl))
+		for k, v := range in.ByLvl {
+			cp := v
+			if v != nil {
+				in, out := &v, &cp
+				*out = make([]string, len(*in))
+				copy(*out, *in)
+			}
+			m[k] = cp
+		}
+		out.ByLvl = m
+	}
+	if in.Grid != nil {
+		dst := make([][]int, len(in.Grid))
+		src := in.Grid[:len(dst)]
+		for i := range src {
+			if src[i] != nil {
+				in, out := &src[i], &dst[i]
+				*out = make([]int, len(*in))
+				copy(*out, *in)
+			}
+		}
+		out.Grid = dst
+	}
+	if in.Nested != nil {
+		m := make(map[string]map[string]int, len(in.Nested))
+		for k, v := range in.Nested {
+			cp := v
+			if v != nil {
+				in, out := &v, &cp
+				*out = maps.Clone(*in)
+			}
+			m[k] = cp
+		}
+		out.Nested = m
+	}
+	if in.PtrArr != nil {
+		in, out := &in.PtrArr, &out.PtrArr
+		*out = new([2]string)
+		**out = **in
+	}
+	if in.PtrInt != nil {
+		in, out := &in.PtrInt, &out.PtrInt
+		*out = new(int)
+		**out = **in
+	}
+	if in.Pts != nil {
+		dst := make([]*Point, len(in.Pts))
+		src := in.Pts[:len(dst)]
+		for i := range src {
+			if src[i] != nil {
+				in, out := &src[i], &dst[i]
+				*out = new(Point)
+				**out = **in
+			}
+		}
+		out.Pts = dst
+	}
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Kinds) DeepCopy() *Kinds {
+	if in == nil {
+		return nil
+	}
+	out := new(Kinds)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Kinds) Transfer() Kinds {
+	out := *in
+	*in = Kinds{}
+	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Kinds) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 23)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendBool(b, in.B)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt8(b, in.I8)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendUint16(b, in.U16)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendUint(b, in.U)
+	b = msgp.AppendUint(b, 5)
+	b = msgp.AppendUint64(b, uint64(in.Ptr))
+	b = msgp.AppendUint(b, 6)
+	b = msgp.AppendFloat32(b, in.F32)
+	b = msgp.AppendUint(b, 7)
+	b = msgp.AppendArrayHeader(b, 2)
+	b = msgp.AppendFloat32(b, real(in.C64))
+	b = msgp.AppendFloat32(b, imag(in.C64))
+	b = msgp.AppendUint(b, 8)
+	b = msgp.AppendArrayHeader(b, 2)
+	b = msgp.AppendFloat64(b, real(in.C128))
+	b = msgp.AppendFloat64(b, imag(in.C128))
+	b = msgp.AppendUint(b, 9)
+	b = msgp.AppendInt8(b, int8(in.Lvl))
+	b = msgp.AppendUint(b, 10)
+	if in.Lvls == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Lvls)))
+		for i := range in.Lvls {
+			b = msgp.AppendInt8(b, int8(in.Lvls[i]))
+		}
+	}
+	b = msgp.AppendUint(b, 11)
+	if in.ByLvl == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.ByLvl)))
+		for k, v := range in.ByLvl {
+			b = msgp.AppendInt8(b, int8(k))
+			if v == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = msgp.AppendArrayHeader(b, uint32(len(v)))
+				for i1 := range v {
+					b = msgp.AppendString(b, v[i1])
+				}
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 12)
+	if in.Grid == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Grid)))
+		for i := range in.Grid {
+			if in.Grid[i] == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = msgp.AppendArrayHeader(b, uint32(len(in.Grid[i])))
+				for i1 := range in.Grid[i] {
+					b = msgp.AppendInt(b, in.Grid[i][i1])
+				}
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 13)
+	if in.Nested == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Nested)))
+		for k, v := range in.Nested {
+			b = msgp.AppendString(b, k)
+			if v == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = msgp.AppendMapHeader(b, uint32(len(v)))
+				for k1, v1 := range v {
+					b = msgp.AppendString(b, k1)
+					b = msgp.AppendInt(b, v1)
+				}
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 14)
+	b = msgp.AppendArrayHeader(b, 3)
+	for i := range in.Arr {
+		b = in.Arr[i].AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 15)
+	if in.PtrArr == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, 2)
+		for i := range *in.PtrArr {
+			b = msgp.AppendString(b, (*in.PtrArr)[i])
+		}
+	}
+	b = msgp.AppendUint(b, 16)
+	if in.PtrInt == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendInt(b, (*in.PtrInt))
+	}
+	b = msgp.AppendUint(b, 17)
+	if in.Pts == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Pts)))
+		for i := range in.Pts {
+			if in.Pts[i] == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = in.Pts[i].AppendIsolateWire(b, e)
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 18)
+	b = runtime.AppendWireLocation(b, in.Loc)
+	b = msgp.AppendUint(b, 19)
+	b = runtime.AppendWireRemoteError(b, in.Remote)
+	b = msgp.AppendUint(b, 20)
+	{
+		nb, _ := in.Addr.MarshalBinary()
+		b = msgp.AppendBytes(b, nb)
+	}
+	b = msgp.AppendUint(b, 21)
+	{
+		nb, _ := in.Prefix.MarshalBinary()
+		b = msgp.AppendBytes(b, nb)
+	}
+	b = msgp.AppendUint(b, 22)
+	if in.Ctx != nil {
+		e.Fail(fmt.Errorf("isolate: Kinds.Ctx (context.Context) cannot cross the wire"))
+	}
+	b = msgp.AppendNil(b)
+	b = msgp.AppendUint(b, 40)
+	b = msgp.AppendString(b, in.Later)
+	return b
+}
+
+// DecodeIsolateWire decodes one Kinds from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Kinds) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Kinds", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Kinds", err)
+		}
+		switch k {
+		case 1:
+			out.B, b, err = msgp.ReadBoolBytes(b)
+		case 2:
+			out.I8, b, err = msgp.ReadInt8Bytes(b)
+		case 3:
+			out.U16, b, err = msgp.ReadUint16Bytes(b)
+		case 4:
+			out.U, b, err = msgp.ReadUintBytes(b)
+		case 5:
+			var v uint64
+			v, b, err = msgp.ReadUint64Bytes(b)
+			out.Ptr = uintptr(v)
+		case 6:
+			out.F32, b, err = msgp.ReadFloat32Bytes(b)
+		case 7:
+			{
+				var l int
+				if l, b, err = runtime.ReadWireArrayHeader(b); err == nil && l != 2 {
+					err = fmt.Errorf("%w: a complex number of %d parts", runtime.ErrWire, l)
+				}
+				var re, im float32
+				if err == nil {
+					if re, b, err = msgp.ReadFloat32Bytes(b); err == nil {
+						im, b, err = msgp.ReadFloat32Bytes(b)
+					}
+				}
+				out.C64 = complex64(complex(re, im))
+			}
+		case 8:
+			{
+				var l int
+				if l, b, err = runtime.ReadWireArrayHeader(b); err == nil && l != 2 {
+					err = fmt.Errorf("%w: a complex number of %d parts", runtime.ErrWire, l)
+				}
+				var re, im float64
+				if err == nil {
+					if re, b, err = msgp.ReadFloat64Bytes(b); err == nil {
+						im, b, err = msgp.ReadFloat64Bytes(b)
+					}
+				}
+				out.C128 = complex128(complex(re, im))
+			}
+		case 9:
+			var v int8
+			v, b, err = msgp.ReadInt8Bytes(b)
+			out.Lvl = Level(v)
+		case 10:
+			if msgp.IsNil(b) {
+				b, out.Lvls = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Lvls = make([]Level, l)
+			for i := range out.Lvls {
+				{
+					var v1 int8
+					v1, b, err = msgp.ReadInt8Bytes(b)
+					out.Lvls[i] = Level(v1)
+				}
+				if err != nil {
+					break
+				}
+			}
+		case 11:
+			if msgp.IsNil(b) {
+				b, out.ByLvl = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.ByLvl = make(map[Level][]string, l)
+			for range l {
+				var k Level
+				var v []string
+				{
+					var v1 int8
+					v1, b, err = msgp.ReadInt8Bytes(b)
+					k = Level(v1)
+				}
+				if err != nil {
+					break
+				}
+				if msgp.IsNil(b) {
+					b, v = b[1:], nil
+				} else {
+					var l1 int
+					if l1, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+						break
+					}
+					v = make([]string, l1)
+					for i1 := range v {
+						if v[i1], b, err = msgp.ReadStringBytes(b); err != nil {
+							break
+						}
+					}
+				}
+				if err != nil {
+					break
+				}
+				out.ByLvl[k] = v
+			}
+		case 12:
+			if msgp.IsNil(b) {
+				b, out.Grid = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Grid = make([][]int, l)
+			for i := range out.Grid {
+				if msgp.IsNil(b) {
+					b, out.Grid[i] = b[1:], nil
+				} else {
+					var l1 int
+					if l1, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+						break
+					}
+					out.Grid[i] = make([]int, l1)
+					for i1 := range out.Grid[i] {
+						if out.Grid[i][i1], b, err = msgp.ReadIntBytes(b); err != nil {
+							break
+						}
+					}
+				}
+				if err != nil {
+					break
+				}
+			}
+		case 13:
+			if msgp.IsNil(b) {
+				b, out.Nested = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Nested = make(map[string]map[string]int, l)
+			for range l {
+				var k string
+				var v map[string]int
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if msgp.IsNil(b) {
+					b, v = b[1:], nil
+				} else {
+					var l1 int
+					if l1, b, err = runtime.ReadWireMapHeader(b); err != nil {
+						break
+					}
+					v = make(map[string]int, l1)
+					for range l1 {
+						var k1 string
+						var v1 int
+						if k1, b, err = msgp.ReadStringBytes(b); err != nil {
+							break
+						}
+						if v1, b, err = msgp.ReadIntBytes(b); err != nil {
+							break
+						}
+						v[k1] = v1
+					}
+				}
+				if err != nil {
+					break
+				}
+				out.Nested[k] = v
+			}
+		case 14:
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			for i := range l {
+				var v Point
+				if b, err = v.DecodeIsolateWire(b, d); err != nil {
+					break
+				}
+				if i < len(out.Arr) {
+					out.Arr[i] = v
+				}
+			}
+		case 15:
+			if msgp.IsNil(b) {
+				b, out.PtrArr = b[1:], nil
+				break
+			}
+			out.PtrArr = new([2]string)
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			for i := range l {
+				var v string
+				if v, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if i < len((*out.PtrArr)) {
+					(*out.PtrArr)[i] = v
+				}
+			}
+		case 16:
+			if msgp.IsNil(b) {
+				b, out.PtrInt = b[1:], nil
+				break
+			}
+			out.PtrInt = new(int)
+			(*out.PtrInt), b, err = msgp.ReadIntBytes(b)
+		case 17:
+			if msgp.IsNil(b) {
+				b, out.Pts = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Pts = make([]*Point, l)
+			for i := range out.Pts {
+				if msgp.IsNil(b) {
+					b, out.Pts[i] = b[1:], nil
+				} else {
+					out.Pts[i] = new(Point)
+					b, err = out.Pts[i].DecodeIsolateWire(b, d)
+				}
+				if err != nil {
+					break
+				}
+			}
+		case 18:
+			out.Loc, b, err = runtime.ReadWireLocation(b)
+		case 19:
+			out.Remote, b, err = runtime.ReadWireRemoteError(b)
+		case 20:
+			{
+				var v []byte
+				if v, b, err = msgp.ReadBytesZC(b); err == nil {
+					err = out.Addr.UnmarshalBinary(v)
+				}
+			}
+		case 21:
+			{
+				var v []byte
+				if v, b, err = msgp.ReadBytesZC(b); err == nil {
+					err = out.Prefix.UnmarshalBinary(v)
+				}
+			}
+		case 22:
+			b, err = runtime.SkipWire(b)
+		case 40:
+			out.Later, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Kinds field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Point) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendFloat32(b, in.X)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendFloat32(b, in.Y)
+	return b
+}
+
+// DecodeIsolateWire decodes one Point from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Point) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Point", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Point", err)
+		}
+		switch k {
+		case 1:
+			out.X, b, err = msgp.ReadFloat32Bytes(b)
+		case 2:
+			out.Y, b, err = msgp.ReadFloat32Bytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Point field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values are copied as a tree (//isolate:message tree): shared values
+// are copied once per reference, and a cycle never ends.
+//
+//isolategen:fingerprint 499435ad9bd8df17
+func (in *Chain) DeepCopyInto(out *Chain) {
+	*out = *in
+	if in.Next != nil {
+		in, out := &in.Next, &out.Next
+		*out = new(Chain)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.Kids != nil {
+		dst := make([]*Chain, len(in.Kids))
+		src := in.Kids[:len(dst)]
+		for i := range src {
+			if src[i] != nil {
+				in, out := &src[i], &dst[i]
+				*out = new(Chain)
+				(*in).DeepCopyInto(*out)
+			}
+		}
+		out.Kids = dst
+	}
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Chain) DeepCopy() *Chain {
+	if in == nil {
+		return nil
+	}
+	out := new(Chain)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Chain) Transfer() Chain {
+	out := *in
+	*in = Chain{}
+	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Chain) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	if in.Next == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.Next.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 2)
+	b = isolategenWireAppendSlicePtrChainTree(b, e, in.Kids)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt(b, in.Value)
+	return b
+}
+
+// DecodeIsolateWire decodes one Chain from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Chain) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Chain", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Chain", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, out.Next = b[1:], nil
+				break
+			}
+			if err = d.Enter(); err != nil {
+				break
+			}
+			out.Next = new(Chain)
+			b, err = out.Next.DecodeIsolateWire(b, d)
+			d.Leave()
+		case 2:
+			out.Kids, b, err = isolategenWireDecodeSlicePtrChainTree(b, d)
+		case 3:
+			out.Value, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Chain field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSlicePtrChainTree(b []byte, e *runtime.WireEncoder, in []*Chain) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		if in[i] == nil {
+			b = msgp.AppendNil(b)
+		} else {
+			b = in[i].AppendIsolateWire(b, e)
+		}
+	}
+	return b
+}
+
+func isolategenWireDecodeSlicePtrChainTree(b []byte, d *runtime.WireDecoder) ([]*Chain, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]*Chain, l)
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if msgp.IsNil(b) {
+			b, out[i] = b[1:], nil
+		} else {
+			if err = d.Enter(); err != nil {
+				return nil, b, err
+			}
+			out[i] = new(Chain)
+			b, err = out[i].DecodeIsolateWire(b, d)
+			d.Leave()
+		}
+		if err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values reached more than once through pointers, and cycles, keep their
+// shape in the copy.
+//
+//isolategen:fingerprint 42e59cd263b143f2
+func (in *Web) DeepCopyInto(out *Web) {
+	*out = *in
+	var h isolategenCopyWeb
+	h.root, h.rootOut = in, out
+	out.Links = h.copyMapPtrWeb(in.Links)
+	out.Refs = h.copySlicePtrWeb(in.Refs)
+	h.release()
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Web) DeepCopy() *Web {
+	if in == nil {
+		return nil
+	}
+	out := new(Web)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Web) Transfer() Web {
+	out := *in
+	*in = Web{}
+	return out
+}
+
+// isolategenCopyWeb remembers what one copy of a Web has copied, so that
+// shared values stay shared and cycles stay cycles.
+type isolategenCopyWeb struct {
+	root, rootOut *Web
+	seen          *isolategenSeenWeb
+}
+
+// isolategenSeenWeb holds the memo tables of one copy of a Web.
+type isolategenSeenWeb struct {
+	seenSlicePtrWeb runtime.Memo[[]*Web]
+	seenPtrWeb      runtime.Memo[*Web]
+}
+
+// isolategenPoolWeb keeps emptied isolategenSeenWeb tables for the next copy.
+var isolategenPoolWeb sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyWeb) memo() *isolategenSeenWeb {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyWeb) take() {
+	h.seen, _ = isolategenPoolWeb.Get().(*isolategenSeenWeb)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenWeb)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyWeb) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenSlicePtrWeb.Reset()
+	s.seenPtrWeb.Reset()
+	isolategenPoolWeb.Put(s)
+}
+
+func (h *isolategenCopyWeb) copyMapPtrWeb(in map[string]*Web) map[string]*Web {
+	if in == nil {
+		return nil
+	}
+	m := make(map[string]*Web, len(in))
+	for k, v := range in {
+		m[k] = h.copyPtrWeb(v)
+	}
+	return m
+}
+
+func (h *isolategenCopyWeb) copySlicePtrWeb(in []*Web) []*Web {
+	if in == nil {
+		return nil
+	}
+	if len(in) == 0 {
+		return make([]*Web, 0)
+	}
+	p, ok := h.memo().seenSlicePtrWeb.At(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
+	}
+	out := make([]*Web, len(in))
+	*p = out
+	in = in[:len(out)]
+	for i := range in {
+		out[i] = h.copyPtrWeb(in[i])
+	}
+	return out
+}
+
+func (h *isolategenCopyWeb) copyPtrWeb(in *Web) *Web {
+	if in == nil {
+		return nil
+	}
+	if in == h.root {
+		return h.rootOut
+	}
+	p, ok := h.memo().seenPtrWeb.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(Web)
+	*p = out
+	*out = *in
+	out.Links = h.copyMapPtrWeb(in.Links)
+	out.Refs = h.copySlicePtrWeb(in.Refs)
+	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Web can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Web) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = isolategenWireAppendMapPtrWeb(b, e, in.Links)
+	b = msgp.AppendUint(b, 3)
+	b = isolategenWireAppendSlicePtrWeb(b, e, in.Refs)
+	return b
+}
+
+// DecodeIsolateWire decodes one Web from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Web) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Web", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Web", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Links, b, err = isolategenWireDecodeMapPtrWeb(b, d)
+		case 3:
+			out.Refs, b, err = isolategenWireDecodeSlicePtrWeb(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Web field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendMapPtrWeb(b []byte, e *runtime.WireEncoder, in map[string]*Web) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = runtime.AppendWirePtr(b, e, v)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapPtrWeb(b []byte, d *runtime.WireDecoder) (map[string]*Web, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]*Web)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]*Web belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]*Web, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v *Web
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if v, b, err = runtime.DecodeWirePtr[Web](b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
+}
+
+func isolategenWireAppendSlicePtrWeb(b []byte, e *runtime.WireEncoder, in []*Web) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]*Web)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = runtime.AppendWirePtr(b, e, in[i])
+	}
+	return b
+}
+
+func isolategenWireDecodeSlicePtrWeb(b []byte, d *runtime.WireDecoder) ([]*Web, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]*Web)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []*Web belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]*Web, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if out[i], b, err = runtime.DecodeWirePtr[Web](b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
 // CounterPort is a port to an isolate that serves Counter (see SpawnCounter): each
 // method sends the call to the isolate, which runs it on its implementation
 // one call at a time. Arguments and results are copied (sendable values as

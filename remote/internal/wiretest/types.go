@@ -8,6 +8,7 @@ package wiretest
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/go-isolate/isolate/runtime"
@@ -91,3 +92,56 @@ type Counter interface {
 	Notes(ctx context.Context) (Notes, error)
 }
 
+// Level is a named basic type: it converts on the wire.
+type Level int8
+
+// Point is a sendable struct of the package: it gets a codec.
+type Point struct{ X, Y float32 }
+
+// Kinds holds a field of each kind the wire carries.
+//
+//isolate:message wire
+type Kinds struct {
+	B       bool
+	I8      int8
+	U16     uint16
+	U       uint
+	Ptr     uintptr
+	F32     float32
+	C64     complex64
+	C128    complex128
+	Lvl     Level
+	Lvls    []Level
+	ByLvl   map[Level][]string
+	Grid    [][]int
+	Nested  map[string]map[string]int
+	Arr     [3]Point
+	PtrArr  *[2]string
+	PtrInt  *int
+	Pts     []*Point
+	Loc     *time.Location
+	Remote  *runtime.RemoteError
+	Addr    netip.Addr
+	Prefix  netip.Prefix
+	Ctx     context.Context
+	Skipped Point  `isolate:"-"`
+	Later   string `isolate:"40"`
+}
+
+// Chain is a tree by promise: nothing tracked, nesting bounded.
+//
+//isolate:message tree wire
+type Chain struct {
+	Next  *Chain
+	Kids  []*Chain
+	Value int
+}
+
+// Web reaches itself through a map: maps keep identity too.
+//
+//isolate:message wire
+type Web struct {
+	Name  string
+	Links map[string]*Web
+	Refs  []*Web
+}
