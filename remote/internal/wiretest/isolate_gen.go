@@ -4,6 +4,7 @@ package wiretest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/go-isolate/isolate/runtime"
 	msgp "github.com/tinylib/msgp/msgp"
@@ -21,8 +22,22 @@ func (in *Job) DeepCopyInto(out *Job) {
 	if in.Items != nil {
 		dst := make([]Item, len(in.Items))
 		src := in.Items[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
-			src[i].DeepCopyInto(&dst[i])
+			in, out := &src[i], &dst[i]
+			*out = *in
+			if in.Tags != nil {
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
+			}
 		}
 		out.Items = dst
 	}
@@ -373,8 +388,8 @@ func (in *Item) Transfer() Item {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 8f370a37f22ad477
 func (in *Graph) DeepCopyInto(out *Graph) {
@@ -832,10 +847,12 @@ func (in *Kinds) DeepCopyInto(out *Kinds) {
 	if in.Pts != nil {
 		dst := make([]*Point, len(in.Pts))
 		src := in.Pts[:len(dst)]
+		slabPoint := make([]Point, len(src))
 		for i := range src {
 			if src[i] != nil {
 				in, out := &src[i], &dst[i]
-				*out = new(Point)
+				*out = &slabPoint[0]
+				slabPoint = slabPoint[1:]
 				**out = **in
 			}
 		}
@@ -1337,10 +1354,12 @@ func (in *Chain) DeepCopyInto(out *Chain) {
 	if in.Kids != nil {
 		dst := make([]*Chain, len(in.Kids))
 		src := in.Kids[:len(dst)]
+		slabChain := make([]Chain, len(src))
 		for i := range src {
 			if src[i] != nil {
 				in, out := &src[i], &dst[i]
-				*out = new(Chain)
+				*out = &slabChain[0]
+				slabChain = slabChain[1:]
 				(*in).DeepCopyInto(*out)
 			}
 		}
@@ -1467,8 +1486,8 @@ func isolategenWireDecodeSlicePtrChainTree(b []byte, d *runtime.WireDecoder) ([]
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 42e59cd263b143f2
 func (in *Web) DeepCopyInto(out *Web) {
@@ -1507,6 +1526,7 @@ type isolategenCopyWeb struct {
 
 // isolategenSeenWeb holds the memo tables of one copy of a Web.
 type isolategenSeenWeb struct {
+	seenMapPtrWeb   runtime.Memo[map[string]*Web]
 	seenSlicePtrWeb runtime.Memo[[]*Web]
 	seenPtrWeb      runtime.Memo[*Web]
 }
@@ -1540,6 +1560,7 @@ func (h *isolategenCopyWeb) release() {
 	if s == nil {
 		return
 	}
+	s.seenMapPtrWeb.Reset()
 	s.seenSlicePtrWeb.Reset()
 	s.seenPtrWeb.Reset()
 	isolategenPoolWeb.Put(s)
@@ -1549,7 +1570,12 @@ func (h *isolategenCopyWeb) copyMapPtrWeb(in map[string]*Web) map[string]*Web {
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrWeb.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Web, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrWeb(v)
 	}
@@ -1745,26 +1771,38 @@ func isolategenWireDecodeSlicePtrWeb(b []byte, d *runtime.WireDecoder) ([]*Web, 
 	return out, b, nil
 }
 
-// CounterPort is a port to an isolate that serves Counter (see SpawnCounter): each
-// method sends the call to the isolate, which runs it on its implementation
-// one call at a time. Arguments and results are copied (sendable values as
-// they are, copyable ones through their DeepCopyInto), so caller and isolate
-// share no memory. A method without results is a one-way message: it returns
-// once the call is queued. Any other method waits for its results, or until
-// its leading context ends; its trailing error is the implementation's error,
-// a *runtime.RemoteError when the implementation panicked, runtime.ErrClosed
-// when the isolate has ended, or the context's error. When the call fails,
+// CounterPort is a port to an isolate that serves Counter (see SpawnCounter),
+// or to a pool of them (see SpawnCounterPool): each method sends the call to
+// be run on an implementation in an isolate, one call at a time per isolate.
+// Arguments and results are copied (sendable values as they are, copyable ones
+// through their DeepCopyInto), so caller and isolate share no memory. A method
+// without results is a one-way message: it returns once the call is queued.
+// Any other method waits for its results, or until its leading context ends;
+// its trailing error is the implementation's error, a *runtime.RemoteError
+// when the implementation panicked, runtime.ErrClosed when the isolate has
+// ended or the pool has closed, or the context's error. When the call fails,
 // the other results are zero values, also for a method without an error.
 //
-// A CounterPort is sendable: copy it, compare it and send it to other isolates. Its
-// zero value is a port to no isolate: every call fails with runtime.ErrClosed.
+// A CounterPort is sendable: copy it, compare it and send it to other
+// isolates. Its zero value is a port to no isolate: every call fails with
+// runtime.ErrClosed.
 type CounterPort struct {
 	isolategenCalls  runtime.SendPort[isolategenCounterCall]
 	isolategenServer *runtime.Isolate
+	isolategenPool   *runtime.Pool
 	isolategenWire   runtime.WireCaller // non-nil: calls go to a remote service
 }
 
 var _ Counter = CounterPort{}
+
+// isolategenWait waits for the reply to a call: until the isolate has ended,
+// or the pool has closed and ended, when the port is a pool's.
+func (p CounterPort) isolategenWait(ctx context.Context, r runtime.Reply) error {
+	if p.isolategenPool != nil {
+		return r.WaitPool(ctx, p.isolategenPool)
+	}
+	return r.Wait(ctx, p.isolategenServer)
+}
 
 // SpawnCounter starts an isolate that serves Counter and returns the port to it and
 // its handle. newImpl runs inside the new isolate, so the implementation's
@@ -1799,6 +1837,62 @@ func SpawnCounter(ctx context.Context, newImpl func() Counter, opts ...runtime.O
 		isolategenCalls:  calls,
 		isolategenServer: iso,
 	}, iso, nil
+}
+
+// SpawnCounterPool starts size isolates that serve Counter from one shared
+// queue of calls, and returns the port to them and the pool. Each isolate
+// calls newImpl inside itself, so each has an implementation and state of its
+// own, born there and never shared, and serves one call at a time: the
+// implementation needs no locks. A call goes to the first free isolate, so
+// calls, even one caller's, may land on different isolates and see different
+// state, and a one-way call may still run while the same caller's next call
+// does. Keep in an implementation only what any of them may answer from (a
+// replica, a cache, a connection, scratch space); state that must be one
+// belongs to SpawnCounter. An implementation must not call its own pool and
+// wait: with every isolate doing so, the pool would stall.
+//
+// The implementation's methods receive their isolate's context, as with
+// SpawnCounter: a caller whose context ends stops waiting at once, and a call
+// whose caller has stopped waiting before an isolate took it is skipped.
+//
+// A panic in a method reaches its caller as a *runtime.RemoteError. With
+// errors fatal (the default) it also ends that isolate, and the pool replaces
+// it with a new one that calls newImpl afresh: that isolate's state starts
+// over, and the pool goes on serving with size isolates. With
+// runtime.WithErrorsFatal(false) only that call fails and the isolate keeps
+// its state. newImpl must not panic: every replacement calls it again, so the
+// pool would replace isolates without end and serve no call.
+//
+// Close the pool when done. Close stops the port, so that later calls return
+// runtime.ErrClosed (one-way calls are dropped); calls still queued return
+// runtime.ErrClosed, calls being served finish and return their results, and
+// Close returns once every isolate has ended. Cancelling ctx closes the pool
+// as Close does and also kills its isolates, which cancels the context the
+// running calls were given. opts are those of runtime.NewPool and apply to
+// each isolate (a name given with runtime.WithName is numbered per isolate).
+// SpawnCounterPool fails when size < 1, newImpl is nil or ctx has already
+// ended.
+func SpawnCounterPool(ctx context.Context, size int, newImpl func() Counter, opts ...runtime.Option) (CounterPort, *runtime.Pool, error) {
+	if newImpl == nil {
+		// Every isolate would panic at once, and be replaced, forever.
+		return CounterPort{}, nil, errors.New("isolate: SpawnCounterPool with a nil newImpl")
+	}
+	calls, pool, err := runtime.SpawnPortPool(ctx, size, func(ctx context.Context, calls *runtime.ReceivePort[isolategenCounterCall]) {
+		impl := newImpl()
+		for {
+			c, err := calls.Receive(ctx)
+			if err != nil || c.isolategenServe(ctx, impl) {
+				return
+			}
+		}
+	}, opts...)
+	if err != nil {
+		return CounterPort{}, nil, err
+	}
+	return CounterPort{
+		isolategenCalls: calls,
+		isolategenPool:  pool,
+	}, pool, nil
 }
 
 // isolategenCounterCall is a call of a Counter method, served by its isolate: it reports
@@ -1842,7 +1936,7 @@ func (p CounterPort) Add(ctx context.Context, a0 int64) (r0 int64, err error) {
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	r0, err = c.r0, c.err
@@ -1898,7 +1992,7 @@ func (p CounterPort) Boom(ctx context.Context) (err error) {
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	err = c.err
@@ -1990,7 +2084,7 @@ func (p CounterPort) Notes(ctx context.Context) (r0 Notes, err error) {
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	r0, err = c.r0, c.err
