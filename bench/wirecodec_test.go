@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-isolate/isolate/bench/message"
+	"github.com/go-isolate/isolate/runtime"
 	"github.com/google/go-cmp/cmp"
 	"github.com/tinylib/msgp/msgp"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -819,6 +820,17 @@ type wireCandidate struct {
 func wireCandidates() []wireCandidate {
 	return []wireCandidate{
 		{"protowire", pwOrder, pwDecOrder},
+		{"generated", func(b []byte, o *message.Order) []byte {
+			genEnc.Reset()
+			return o.AppendIsolateWire(b, genEnc)
+		}, func(b []byte, o *message.Order) error {
+			genDec.Reset()
+			rest, err := o.DecodeIsolateWire(b, genDec)
+			if err == nil && len(rest) != 0 {
+				err = errWire
+			}
+			return err
+		}},
 		{"msgp", mpOrder, func(b []byte, o *message.Order) error {
 			rest, err := mpDecOrder(b, o)
 			if err == nil && len(rest) != 0 {
@@ -828,6 +840,13 @@ func wireCandidates() []wireCandidate {
 		}},
 	}
 }
+
+// genEnc and genDec are reused by the generated candidate, as package
+// remote reuses them per subscription.
+var (
+	genEnc = runtime.NewWireEncoder(nil)
+	genDec = runtime.NewWireDecoder(nil)
+)
 
 // TestWirePrimitives checks that both hand-written codecs round-trip the
 // Order, so that the benchmark compares correct code.

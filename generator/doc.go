@@ -162,6 +162,19 @@
 // must type-check too, since its types decide the copy: an error there is
 // reported at its position, and nothing is written.
 //
+// # The wire codec
+//
+// For //isolate:message wire types and //isolate:port wire interfaces it
+// also writes the wire codec of remote/wire.md (plan_wire.go, emit_wire.go):
+// AppendIsolateWire and DecodeIsolateWire on *T for the type and every
+// type of the package it holds, built on github.com/tinylib/msgp/msgp
+// primitives; for a port, BindIsolateWire, ServeIsolateWire and the Args
+// and Results codecs of each call. It is opt-in so that programs that never
+// leave the process link no encoding library, and so that a message that
+// holds a type which cannot cross (another package's struct without a
+// codec, a generic type) keeps its copy; with wire, such a field is an
+// error at its position, unless tagged isolate:"-".
+//
 // # Load, plan, emit
 //
 // A package is generated in three steps, as cmd/stringer parses, collects

@@ -57,6 +57,7 @@ var messageOutputs = []func(f *jen.File, m *messagePlan){
 	emitDeepCopy,
 	emitTransfer,
 	emitCopier,
+	emitWire,
 }
 
 // emitDeepCopyInto renders DeepCopyInto: a shallow copy, then the plan's

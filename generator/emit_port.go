@@ -30,6 +30,7 @@ var portOutputs = []func(f *jen.File, p *portPlan){
 	emitSpawn,
 	emitSpawnPool,
 	emitPortCalls,
+	emitPortWire,
 }
 
 // docComment renders paragraphs as a doc comment, each wrapped at 76
@@ -85,11 +86,12 @@ func emitPortType(f *jen.File, p *portPlan) {
 		"A "+portName+" is sendable: copy it, compare it and send it to other isolates. "+
 			"Its zero value is a port to no isolate: every call fails with runtime.ErrClosed.",
 	)
-	f.Type().Id(portName).Struct(
-		jen.Id("isolategenCalls").Qual(runtimePath, "SendPort").Types(jen.Id(p.callIface)),
-		jen.Id("isolategenServer").Op("*").Qual(runtimePath, "Isolate"),
-		jen.Id("isolategenPool").Op("*").Qual(runtimePath, "Pool"),
-	)
+	f.Type().Id(portName).StructFunc(func(g *jen.Group) {
+		g.Id("isolategenCalls").Qual(runtimePath, "SendPort").Types(jen.Id(p.callIface))
+		g.Id("isolategenServer").Op("*").Qual(runtimePath, "Isolate")
+		g.Id("isolategenPool").Op("*").Qual(runtimePath, "Pool")
+		emitPortWireField(g, p)
+	})
 	f.Line()
 	f.Var().Id("_").Id(name).Op("=").Id(portName).Values()
 	f.Line()
@@ -316,6 +318,7 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 		}
 	}
 	f.Func().Params(jen.Id("p").Id(portName)).Id(mname).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
+		emitPortWirePrologue(g, p, m)
 		if m.ctx {
 			if m.err {
 				g.If(jen.Err().Op("=").Id("ctx").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return())

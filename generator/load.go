@@ -31,6 +31,8 @@ type loaded struct {
 	decls   []annotated
 	checker *sendable.Checker
 	errs    ErrorList // malformed or misplaced directives
+	// foreign reads the annotations of other packages' types.
+	foreign *foreignAnnotations
 }
 
 // annotated is one annotated type declaration.
@@ -65,7 +67,8 @@ func loadPackage(cfg Config, pkg *packages.Package) *loaded {
 		sort.Slice(decls, func(i, j int) bool { return decls[i].spec.Pos() < decls[j].spec.Pos() })
 		l.decls = append(l.decls, decls...)
 	}
-	foreign := foreignAnnotations{fset: pkg.Fset}
+	foreign := &foreignAnnotations{fset: pkg.Fset}
+	l.foreign = foreign
 	l.checker = &sendable.Checker{
 		Annotations: func(tn *types.TypeName) sendable.Annotation {
 			if tn.Pkg() == pkg.Types {
@@ -274,25 +277,30 @@ func relTo(dir, name string) string {
 // that declares each one, once.
 type foreignAnnotations struct {
 	fset  *token.FileSet
-	files map[string]map[string]sendable.Annotation
+	files map[string]map[string]directive.Annotation
 }
 
 func (fa *foreignAnnotations) of(tn *types.TypeName) sendable.Annotation {
+	return checkerAnnotation(fa.directives(tn))
+}
+
+// directives returns the annotation of tn, a type of another package.
+func (fa *foreignAnnotations) directives(tn *types.TypeName) directive.Annotation {
 	pos := fa.fset.Position(tn.Pos())
 	if pos.Filename == "" {
-		return sendable.Annotation{}
+		return directive.Annotation{}
 	}
 	byName, ok := fa.files[pos.Filename]
 	if !ok {
-		byName = map[string]sendable.Annotation{}
+		byName = map[string]directive.Annotation{}
 		fset := token.NewFileSet()
 		if f, err := parser.ParseFile(fset, pos.Filename, nil, parser.ParseComments|parser.SkipObjectResolution); err == nil {
 			for spec, ds := range directive.Scan(fset, f).Types {
-				byName[spec.Name.Name] = checkerAnnotation(directive.Fold(ds))
+				byName[spec.Name.Name] = directive.Fold(ds)
 			}
 		}
 		if fa.files == nil {
-			fa.files = map[string]map[string]sendable.Annotation{}
+			fa.files = map[string]map[string]directive.Annotation{}
 		}
 		fa.files[pos.Filename] = byName
 	}

@@ -53,6 +53,7 @@ type planner struct {
 	msgs   map[*types.TypeName]*messagePlan
 	failed map[string]bool // errors reported, for reporting each part once
 	errs   ErrorList
+	wire   *wireState // the package's wire codecs (plan_wire.go)
 }
 
 func (p *planner) errorAt(pos token.Pos, format string, args ...any) {
@@ -183,6 +184,7 @@ type messagePlan struct {
 	self  types.Type   // named instantiated with its own type parameters
 	spec  *ast.TypeSpec
 	tree  bool // //isolate:message tree
+	wire0 bool // //isolate:message wire: emit the wire codec
 
 	mode        copyMode
 	fingerprint string // what the stale rule compares
@@ -199,6 +201,8 @@ type messagePlan struct {
 	seeded bool
 	// memo is the memo tables of the copy; nil when no helper keeps one.
 	memo *memoPlan
+	// wire is the wire codec of the type and what it needs (plan_wire.go).
+	wire *wirePlan
 }
 
 // memoPlan is the per-copy memo tables of a message type, taken from a
@@ -356,7 +360,7 @@ func (p *planner) newMessage(a annotated) *messagePlan {
 	if !ok {
 		return nil
 	}
-	m := &messagePlan{obj: a.obj, named: named, self: named, spec: a.spec, tree: a.ann.Tree}
+	m := &messagePlan{obj: a.obj, named: named, self: named, spec: a.spec, tree: a.ann.Tree, wire0: a.ann.Wire}
 	if tps := named.TypeParams(); tps != nil && tps.Len() > 0 {
 		args := make([]types.Type, tps.Len())
 		for i := range args {
@@ -418,6 +422,7 @@ func (p *planner) planMessage(m *messagePlan) bool {
 			m.memo.tables = append(m.memo.tables, h)
 		}
 	}
+	m.wire = p.planWire(m)
 	return len(p.errs) == nerrs
 }
 

@@ -40,6 +40,7 @@ type portPlan struct {
 	// isolategenWait (from the isolate, or from the pool).
 	waits   bool
 	methods []*portMethod
+	wire    *portWirePlan // its calls across the wire (plan_wire.go)
 }
 
 // portNames returns the names generated for port interface name: its port
@@ -64,6 +65,9 @@ func (p *planner) planPort(a annotated) *portPlan {
 		if !m.oneWay() {
 			pp.waits = true
 		}
+	}
+	if a.ann.Wire {
+		pp.wire = p.planPortWire(pp, a.spec.Name.Pos())
 	}
 	return pp
 }

@@ -38,7 +38,7 @@ func (c *counter) Boom(ctx context.Context) error { panic("boom in Counter.Boom"
 
 func (c *counter) Note(s string) { c.notes = append(c.notes, s) }
 
-func (c *counter) Notes(ctx context.Context) ([]string, error) { return c.notes, nil }
+func (c *counter) Notes(ctx context.Context) (Notes, error) { return c.notes, nil }
 
 func start(t *testing.T, opts ...remote.Option) *remote.Node {
 	t.Helper()
