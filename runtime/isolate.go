@@ -81,7 +81,12 @@ type Isolate struct {
 	name   string
 	parent context.Context // what Spawn was given: the ctx's values and deadline
 	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
-	done   chan struct{}
+	// running is held from the spawn until the isolate has ended: Wait
+	// and Run wait on it without a channel. done (a chan struct{}) is made
+	// by the first Done, under mu, and closed when the isolate has ended;
+	// closedChan if it ended first. A spawn allocates neither.
+	running sync.WaitGroup
+	done    atomic.Value
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
 	// something for the next receive to do; above them the number of
 	// receives from own ports blocked now. One word, so that a receive can
@@ -469,7 +474,7 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		return err
 	}
 	o.id = isolateIDs.Add(1)
-	o.done = make(chan struct{})
+	o.running.Add(1)
 	o.errorsFatal = true
 	for _, opt := range opts {
 		if opt.apply != nil {
@@ -606,7 +611,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 		return zero, err
 	}
 	go run(r)
-	<-o.done
+	o.running.Wait()
 	if r.returned {
 		return r.res, r.err
 	}
@@ -815,7 +820,14 @@ func (o *Isolate) end(rerr *RemoteError) {
 	for _, l := range exitListeners {
 		l.notify()
 	}
-	close(o.done)
+	o.mu.Lock()
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		close(d)
+	} else {
+		o.done.Store(closedChan)
+	}
+	o.mu.Unlock()
+	o.running.Done()
 }
 
 func (o *Isolate) removePortLocked(p ownedPort) {
@@ -1074,7 +1086,17 @@ func (o *Isolate) SetErrorsFatal(fatal bool) {
 // Done returns a channel that is closed when the isolate has ended: its entry
 // has returned, its ports are closed and its listeners notified.
 func (o *Isolate) Done() <-chan struct{} {
-	return o.done
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		return d
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		return d
+	}
+	d := make(chan struct{})
+	o.done.Store(d)
+	return d
 }
 
 // Wait blocks until the isolate has ended and returns how: nil after a normal
@@ -1082,13 +1104,18 @@ func (o *Isolate) Done() <-chan struct{} {
 // Guard), ErrKilled after a kill. Whichever came first decides. It returns
 // ctx.Err() if ctx ends first.
 func (o *Isolate) Wait(ctx context.Context) error {
-	select {
-	case <-o.done:
-	default:
+	if ctxDone := ctx.Done(); ctxDone == nil {
+		o.running.Wait()
+	} else {
+		done := o.Done()
 		select {
-		case <-o.done:
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-done:
+		default:
+			select {
+			case <-done:
+			case <-ctxDone:
+				return ctx.Err()
+			}
 		}
 	}
 	o.mu.Lock()
