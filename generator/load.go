@@ -123,7 +123,7 @@ func load(cfg Config) ([]*packages.Package, ErrorList, error) {
 	}
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-			packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo,
+			packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
 		Dir:        cfg.Dir,
 		BuildFlags: flags,
 		Overlay:    overlay,
@@ -146,7 +146,68 @@ func load(cfg Config) ([]*packages.Package, ErrorList, error) {
 			keep = append(keep, p)
 		}
 	}
-	return keep, errs, nil
+	// A package the annotated ones import must type-check too: its types
+	// decide every copy (a foreign map whose DeepCopyInto the checker
+	// could not see would be cloned shallowly), so its errors stop the run.
+	roots := map[*packages.Package]bool{}
+	for _, p := range pkgs {
+		roots[p] = true
+	}
+	bad := map[*packages.Package]bool{}
+	var visit func(p *packages.Package, root *packages.Package) bool
+	visited := map[*packages.Package]bool{}
+	visit = func(p, root *packages.Package) bool {
+		if visited[p] {
+			return bad[p]
+		}
+		visited[p] = true
+		paths := make([]string, 0, len(p.Imports))
+		for path := range p.Imports {
+			paths = append(paths, path)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			imp := p.Imports[path]
+			if roots[imp] {
+				continue // judged as a package of its own
+			}
+			if visit(imp, root) {
+				bad[p] = true
+			}
+		}
+		if !roots[p] && len(p.Errors) > 0 {
+			bad[p] = true
+			errs = append(errs, dependencyErrors(cfg, p, root)...)
+		}
+		return bad[p]
+	}
+	var ok []*packages.Package
+	for _, p := range keep {
+		if !visit(p, p) {
+			ok = append(ok, p)
+		}
+	}
+	return ok, errs, nil
+}
+
+// dependencyErrors are the errors of dep, a package that root imports
+// directly or not, each at its position in dep and saying what to do.
+func dependencyErrors(cfg Config, dep, root *packages.Package) ErrorList {
+	typeErrs := false
+	for _, e := range dep.Errors {
+		typeErrs = typeErrs || e.Kind == packages.TypeError
+	}
+	var out ErrorList
+	for _, e := range dep.Errors {
+		// The go command's compiler output repeats the type errors.
+		if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+			continue
+		}
+		le := loadError(cfg, dep, e)
+		le.Msg += fmt.Sprintf(" (in package %s, which %s imports: fix it first, since isolategen judges every type it copies from type-checked packages)", dep.PkgPath, root.PkgPath)
+		out = append(out, le)
+	}
+	return out
 }
 
 // missingGenerated reports whether a type error is one that code this

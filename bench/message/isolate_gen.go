@@ -17,19 +17,53 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
-			src[i].DeepCopyInto(&dst[i])
+			in, out := &src[i], &dst[i]
+			*out = *in
+			if in.Tags != nil {
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
+			}
 		}
 		out.Items = dst
 	}
 	if in.Products != nil {
 		m := make(map[string]*Product, len(in.Products))
+		slabProduct := make([]Product, len(in.Products))
+		var slabTags2 []string
+		{
+			n := 0
+			for _, v := range in.Products {
+				if v != nil {
+					n += len(v.Tags)
+				}
+			}
+			slabTags2 = make([]string, n)
+		}
 		for k, v := range in.Products {
 			cp := v
 			if v != nil {
 				in, out := &v, &cp
-				*out = new(Product)
-				(*in).DeepCopyInto(*out)
+				*out = &slabProduct[0]
+				slabProduct = slabProduct[1:]
+				{
+					in, out := *in, *out
+					*out = *in
+					if in.Tags != nil {
+						n := copy(slabTags2, in.Tags)
+						out.Tags = slabTags2[:n:n]
+						slabTags2 = slabTags2[n:]
+					}
+				}
 			}
 			m[k] = cp
 		}
@@ -126,8 +160,8 @@ func (in *Product) Transfer() Product {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 29f03b906a469c2f
 func (in *Basket) DeepCopyInto(out *Basket) {
@@ -329,8 +363,8 @@ func (h *isolategenCopyBasket) copyPtrProduct(in *Product) *Product {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint c06668cb1f92e627
 func (in *BasketItem) DeepCopyInto(out *BasketItem) {
@@ -528,8 +562,8 @@ func (h *isolategenCopyBasketItem) copyPtrBasketItem(in *BasketItem) *BasketItem
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint d27ba519a35e382a
 func (in *Shopper) DeepCopyInto(out *Shopper) {
