@@ -312,6 +312,10 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	case p.closed:
 		err = p.closeErr
 		p.mu.Unlock()
+		if o != nil {
+			o.mu.Lock()   // see outcome: a kill may still be cancelling ctx
+			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+		}
 		return v, err
 	case !ownCtx && ctx.Err() != nil:
 		p.mu.Unlock()
@@ -561,6 +565,13 @@ func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
 		}
 	case gotClosed:
 		err, done = w.err, true
+		if o := p.owner; o != nil {
+			// A kill closes the ports, then cancels the context, under the
+			// owner's lock: wait for it, so that the receive that reports
+			// the kill finds its ctx cancelled.
+			o.mu.Lock()
+			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+		}
 	}
 	p.release(w)
 	return v, err, done
