@@ -9,7 +9,10 @@
 // calling isolate. Each isolate has a context of its own: Current(ctx)
 // returns the isolate a context belongs to. The *Isolate handle controls it
 // from outside: Kill, Pause and Resume with capabilities, Ping, exit and
-// error listeners, Done and Wait.
+// error listeners, Done and Wait. Listeners are added and removed as in
+// Dart; an exit listener that gets a chosen value (Dart's response:) is
+// OnExit(iso, port, value), a function because Go methods cannot be
+// generic, and RemoveOnExit removes it.
 //
 // # Ports
 //

@@ -63,7 +63,7 @@ func WithErrorsFatal(fatal bool) Option {
 // WithOnExit adds an exit listener before the isolate starts, so that even an
 // isolate that ends at once is seen to end; see Isolate.AddOnExitListener.
 func WithOnExit(p SendPort[struct{}]) Option {
-	return Option{func(o *Isolate) { r := o.more(); r.exitListeners = appendNew(r.exitListeners, p) }}
+	return Option{func(o *Isolate) { o.more().addExitListener(p, exitNotice(p, struct{}{})) }}
 }
 
 // WithOnError adds an error listener before the isolate starts; see
@@ -81,7 +81,12 @@ type Isolate struct {
 	name   string
 	parent context.Context // what Spawn was given: the ctx's values and deadline
 	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
-	done   chan struct{}
+	// running is held from the spawn until the isolate has ended: Wait
+	// and Run wait on it without a channel. done (a chan struct{}) is made
+	// by the first Done, under mu, and closed when the isolate has ended;
+	// closedChan if it ended first. A spawn allocates neither.
+	running sync.WaitGroup
+	done    atomic.Value
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
 	// something for the next receive to do; above them the number of
 	// receives from own ports blocked now. One word, so that a receive can
@@ -121,7 +126,7 @@ type isolateRare struct {
 	startCap       Capability
 	unpaused       chan struct{} // closed when the last pause is resumed
 	pings          []*ping
-	exitListeners  []SendPort[struct{}]
+	exitListeners  []exitListener
 	errorListeners []SendPort[*RemoteError]
 
 	// watches kill the isolate when a context above it is cancelled (or
@@ -131,6 +136,31 @@ type isolateRare struct {
 	// the isolates spawned with its ctx (see cancelSourcesOf); set before
 	// the isolate starts. An isolate without them has no watches either.
 	cancels *cancelSource
+}
+
+// exitListener is one exit listener: its port, kept as a comparable key
+// (a SendPort of any message type), and the notification it gets.
+type exitListener struct {
+	port   any
+	notify func()
+}
+
+// exitNotice returns the notification that sends v on p, dropped if the port
+// is closed; v is a copy the isolate holds, so it moves.
+func exitNotice[T any](p SendPort[T], v T) func() {
+	return func() { p.notifyListener(v) }
+}
+
+// addExitListener adds an exit listener on p, or replaces the notification
+// of the one p already has (Dart: the last response wins); under mu.
+func (r *isolateRare) addExitListener(p any, notify func()) {
+	for i := range r.exitListeners {
+		if r.exitListeners[i].port == p {
+			r.exitListeners[i].notify = notify
+			return
+		}
+	}
+	r.exitListeners = append(r.exitListeners, exitListener{p, notify})
 }
 
 // watch is one watch on a cancellation: stop stops it, reporting whether
@@ -444,7 +474,7 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		return err
 	}
 	o.id = isolateIDs.Add(1)
-	o.done = make(chan struct{})
+	o.running.Add(1)
 	o.errorsFatal = true
 	for _, opt := range opts {
 		if opt.apply != nil {
@@ -581,7 +611,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 		return zero, err
 	}
 	go run(r)
-	<-o.done
+	o.running.Wait()
 	if r.returned {
 		return r.res, r.err
 	}
@@ -763,7 +793,7 @@ func (o *Isolate) end(rerr *RemoteError) {
 		o.killLocked(nil, ErrClosed)
 	}
 	o.ended = true
-	var exitListeners []SendPort[struct{}]
+	var exitListeners []exitListener
 	var errorListeners []SendPort[*RemoteError]
 	var watches []watch
 	r := o.rare
@@ -788,9 +818,16 @@ func (o *Isolate) end(rerr *RemoteError) {
 		}
 	}
 	for _, l := range exitListeners {
-		l.notifyListener(struct{}{})
+		l.notify()
 	}
-	close(o.done)
+	o.mu.Lock()
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		close(d)
+	} else {
+		o.done.Store(closedChan)
+	}
+	o.mu.Unlock()
+	o.running.Done()
 }
 
 func (o *Isolate) removePortLocked(p ownedPort) {
@@ -945,17 +982,64 @@ func (o *Isolate) Ping(ctx context.Context) error {
 // AddOnExitListener makes the isolate send struct{}{} on p when it ends,
 // whatever the cause (return, Exit, panic, kill), after its ports have closed
 // and before Done closes. Each port hears once however often it is added. On
-// an isolate that has ended, the message is sent at once.
+// an isolate that has ended, the message is sent at once. It is OnExit with
+// the response struct{}{}.
 func (o *Isolate) AddOnExitListener(p SendPort[struct{}]) {
+	_ = OnExit(o, p, struct{}{})
+}
+
+// RemoveOnExitListener stops the exit listener on p, as Dart's
+// removeOnExitListener: if the isolate has not yet begun to tell its
+// listeners of its end, p hears nothing of it. Removing a port that is not a
+// listener is harmless. It is RemoveOnExit for a SendPort[struct{}].
+func (o *Isolate) RemoveOnExitListener(p SendPort[struct{}]) {
+	RemoveOnExit(o, p)
+}
+
+// OnExit makes o send response on p when it ends, as AddOnExitListener sends
+// struct{}{} (Dart's addOnExitListener with response:); being generic, it is
+// a function, not a method. The response is copied now, as Send copies it,
+// so later changes by the caller do not reach the listener; a response that
+// Send would refuse is refused with the same error, and nothing is added.
+//
+// Each port hears once however often it is added, with the response of the
+// last call (as in Dart). On an isolate that has ended, the response is sent
+// at once. A notification is never held back by a full bounded port, and is
+// dropped if p is closed.
+func OnExit[T any](o *Isolate, p SendPort[T], response T) error {
+	c := copierFor[T]()
+	if p.p != nil {
+		c = p.p.copy
+	}
+	if c != nil {
+		var err error
+		if response, err = c(response); err != nil {
+			return err
+		}
+	}
+	notify := exitNotice(p, response)
 	o.mu.Lock()
 	if o.ended {
 		o.mu.Unlock()
-		p.notifyListener(struct{}{})
-		return
+		notify()
+		return nil
 	}
-	r := o.more()
-	r.exitListeners = appendNew(r.exitListeners, p)
+	o.more().addExitListener(p, notify)
 	o.mu.Unlock()
+	return nil
+}
+
+// RemoveOnExit stops the exit listener on p added by OnExit (or, for a
+// SendPort[struct{}], by AddOnExitListener or WithOnExit): if o has not yet
+// begun to tell its listeners of its end, p hears nothing of it. Removing a
+// port that is not a listener is harmless.
+func RemoveOnExit[T any](o *Isolate, p SendPort[T]) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r := o.rare; r != nil {
+		key := any(p)
+		r.exitListeners = slices.DeleteFunc(r.exitListeners, func(l exitListener) bool { return l.port == key })
+	}
 }
 
 // AddErrorListener makes the isolate send each uncaught error on p: the panic
@@ -977,6 +1061,18 @@ func (o *Isolate) AddErrorListener(p SendPort[*RemoteError]) {
 	o.mu.Unlock()
 }
 
+// RemoveErrorListener stops the error listener on p, as Dart's
+// removeErrorListener: errors from now on are not sent to it (an error
+// already being told to the listeners may still arrive). Removing a port
+// that is not a listener is harmless.
+func (o *Isolate) RemoveErrorListener(p SendPort[*RemoteError]) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r := o.rare; r != nil {
+		r.errorListeners = slices.DeleteFunc(r.errorListeners, func(l SendPort[*RemoteError]) bool { return l == p })
+	}
+}
+
 // SetErrorsFatal sets whether an error caught by Guard ends the isolate
 // (true, the default) or is only reported to the error listeners. A panic
 // that unwinds the entry always ends the isolate: there is nothing left to
@@ -990,7 +1086,17 @@ func (o *Isolate) SetErrorsFatal(fatal bool) {
 // Done returns a channel that is closed when the isolate has ended: its entry
 // has returned, its ports are closed and its listeners notified.
 func (o *Isolate) Done() <-chan struct{} {
-	return o.done
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		return d
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		return d
+	}
+	d := make(chan struct{})
+	o.done.Store(d)
+	return d
 }
 
 // Wait blocks until the isolate has ended and returns how: nil after a normal
@@ -998,13 +1104,18 @@ func (o *Isolate) Done() <-chan struct{} {
 // Guard), ErrKilled after a kill. Whichever came first decides. It returns
 // ctx.Err() if ctx ends first.
 func (o *Isolate) Wait(ctx context.Context) error {
-	select {
-	case <-o.done:
-	default:
+	if ctxDone := ctx.Done(); ctxDone == nil {
+		o.running.Wait()
+	} else {
+		done := o.Done()
 		select {
-		case <-o.done:
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-done:
+		default:
+			select {
+			case <-done:
+			case <-ctxDone:
+				return ctx.Err()
+			}
 		}
 	}
 	o.mu.Lock()
