@@ -54,6 +54,7 @@ func main() {
 	}
 	// The rest is the analysis driver's: the go vet protocol (a single
 	// *.cfg argument, -flags, -V=full), help RULE, and standalone runs.
+	withSummary(analyzer.Analyzers) // standalone in text mode: say what was checked
 	multichecker.Main(analyzer.Analyzers...)
 }
 
