@@ -2,6 +2,7 @@ package analyzer_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -241,20 +242,29 @@ type D interface{ M(A[int]) }
 //isolate:ignore reason on the last line of the file`,
 }
 
-// TestNoPanicOnBrokenCode runs the whole suite over code that does not
-// compile, in ways that reach every rule. A panic fails the test; so does a
-// rule that fails instead of skipping what it cannot judge.
-func TestNoPanicOnBrokenCode(t *testing.T) {
-	dir := writeModule(t, broken)
-	runSuite(t, dir, "./...")
+// TestNoPanic runs the whole suite over code it must read without
+// panicking, loaded once, since every load type-checks the runtime and the
+// standard packages it imports from source: the broken module above, which
+// does not compile in ways that reach every rule; a cgo package; and one
+// generated file of about 100,000 lines (many message types, a long
+// function full of sends, and a very long expression). A panic fails the
+// test; so does a rule that fails instead of skipping what it cannot judge.
+func TestNoPanic(t *testing.T) {
+	files := maps.Clone(broken)
+	if _, err := exec.LookPath("gcc"); err == nil {
+		files["cgo/cgo.go"] = cgoSource
+		t.Setenv("CGO_ENABLED", "1")
+	} else {
+		t.Log("no C compiler: the cgo package is left out")
+	}
+	if !testing.Short() {
+		files["huge/huge.go"] = hugeSource()
+	}
+	runSuite(t, writeModule(t, files), "./...")
 }
 
-// TestNoPanicOnCgo runs the suite over a cgo package.
-func TestNoPanicOnCgo(t *testing.T) {
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("no C compiler")
-	}
-	dir := writeModule(t, map[string]string{"cgo/cgo.go": `package cgo
+// cgoSource is a cgo package that sends.
+const cgoSource = `package cgo
 
 // #include <stdlib.h>
 // static int twice(int x) { return 2 * x; }
@@ -275,18 +285,10 @@ func Twice(p runtime.SendPort[int], x int) {
 	defer C.free(ptr)
 	runtime.SendPort[unsafe.Pointer]{}.Send(ptr)
 }
-`})
-	t.Setenv("CGO_ENABLED", "1")
-	runSuite(t, dir, "./...")
-}
+`
 
-// TestHugeFile runs the suite over one generated file of about 100,000
-// lines: many message types, a long function full of sends, and a very
-// long expression.
-func TestHugeFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("large input")
-	}
+// hugeSource returns one generated file of about 100,000 lines.
+func hugeSource() string {
 	var b strings.Builder
 	b.WriteString("package huge\n\nimport \"github.com/go-isolate/isolate/runtime\"\n\n")
 	const types = 1500
@@ -315,8 +317,7 @@ func TestHugeFile(t *testing.T) {
 		fmt.Fprintf(&b, " + %d", i)
 	}
 	b.WriteString("\n")
-	dir := writeModule(t, map[string]string{"huge/huge.go": b.String()})
-	runSuite(t, dir, "./...")
+	return b.String()
 }
 
 // writeModule writes files into a new module that requires this checkout.

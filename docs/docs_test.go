@@ -33,12 +33,20 @@ var programMarker = regexp.MustCompile(`^<!--\s*program:\s*(\S+)\s*-->$`)
 //	<!-- vet: first -->
 var vetMarker = regexp.MustCompile(`^<!--\s*vet:\s*(\S+)\s*-->$`)
 
+// A commands block is a ```sh fence directly after a comment naming what
+// its commands do; the quick start's install and module steps, for the
+// published module and for a local checkout, are such blocks:
+//
+//	<!-- commands: local-install -->
+var commandsMarker = regexp.MustCompile(`^<!--\s*commands:\s*(\S+)\s*-->$`)
+
 type block struct {
 	doc  string // the Markdown file, relative to the repository root
 	line int    // line of the fence
 	lang string
 	file string // from the program marker, or "" for an unmarked block
 	vet  string // from the vet marker: the program directory vetted
+	cmds string // from the commands marker
 	text string
 }
 
@@ -82,14 +90,17 @@ func blocks(t *testing.T, page string) []block {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case cur == nil && strings.HasPrefix(trimmed, "```"):
-			marker, vet := "", ""
+			marker, vet, cmds := "", "", ""
 			if m := programMarker.FindStringSubmatch(prev); m != nil {
 				marker = m[1]
 			}
 			if m := vetMarker.FindStringSubmatch(prev); m != nil {
 				vet = m[1]
 			}
-			cur = &block{doc: page, line: n, lang: strings.TrimPrefix(trimmed, "```"), file: marker, vet: vet}
+			if m := commandsMarker.FindStringSubmatch(prev); m != nil {
+				cmds = m[1]
+			}
+			cur = &block{doc: page, line: n, lang: strings.TrimPrefix(trimmed, "```"), file: marker, vet: vet, cmds: cmds}
 			body.Reset()
 		case cur != nil && trimmed == "```":
 			cur.text = body.String()
@@ -109,7 +120,9 @@ func blocks(t *testing.T, page string) []block {
 
 // TestPrograms builds every program of the README and docs/ in a module
 // of its own that requires this checkout, after running go generate where
-// the program asks for it, and vets it with go vet's own checks.
+// the program asks for it, and vets it with go vet's own checks. The tools
+// and the module are made by the quick start's commands for a local
+// checkout, run as written, so that path is followed end to end.
 func TestPrograms(t *testing.T) {
 	gotool, err := exec.LookPath("go")
 	if err != nil {
@@ -120,7 +133,7 @@ func TestPrograms(t *testing.T) {
 		t.Fatal(err)
 	}
 	dependOnCheckout(t, abs)
-	tmp := t.TempDir()
+	tmp, bin := localCheckout(t, abs)
 	where := map[string]string{} // file in tmp → its block's position
 	dirs := map[string]bool{}
 	var vets []block
@@ -166,24 +179,11 @@ func TestPrograms(t *testing.T) {
 		t.Fatal("no programs found: the block parser is broken")
 	}
 
-	gomod := "module example.com/docs\n\ngo 1.26.0\n\nrequire github.com/go-isolate/isolate v0.0.0\n\nreplace github.com/go-isolate/isolate => " + abs + "\n"
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// The checkout's go.sum covers every module the programs can reach.
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "go.sum"), sum, 0o644); err != nil {
-		t.Fatal(err)
-	}
-
 	goCmd := func(dir string, args ...string) *exec.Cmd {
 		cmd := exec.Command(gotool, args...)
 		cmd.Dir = dir
 		// Offline, and blind to any workspace around the checkout.
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+		cmd.Env = offline(bin)
 		return cmd
 	}
 	run := func(args ...string) {
@@ -215,14 +215,15 @@ func TestPrograms(t *testing.T) {
 		return
 	}
 
-	vettool := filepath.Join(tmp, "isolatevet")
-	run("build", "-o", vettool, "github.com/go-isolate/isolate/cmd/isolatevet")
+	vettool := filepath.Join(bin, "isolatevet")
 	for _, b := range vets {
 		if !dirs[b.vet] {
 			t.Errorf("%s:%d: vet block names %q, which is no program directory", b.doc, b.line, b.vet)
 			continue
 		}
-		out, _ := goCmd(filepath.Join(tmp, b.vet), "vet", "-vettool="+vettool, ".").CombinedOutput()
+		vet := goCmd(filepath.Join(tmp, b.vet), "vet", "-vettool="+vettool, ".")
+		vet.Env = append(vet.Env, "GOFLAGS=-mod=mod") // positions as a user sees them, not trimmed
+		out, _ := vet.CombinedOutput()
 		var got strings.Builder
 		for line := range strings.Lines(string(out)) {
 			if !strings.HasPrefix(line, "# ") { // go vet's package header
@@ -233,6 +234,145 @@ func TestPrograms(t *testing.T) {
 			t.Errorf("%s:%d: go vet -vettool=isolatevet in %s prints\n%s\nthe page says\n%s", b.doc, b.line, b.vet, got.String(), b.text)
 		}
 	}
+}
+
+// offline is the environment of the go commands the tests run: offline, on
+// the host's module and build caches, blind to any workspace around the
+// checkout, with bin first on $PATH and as $GOBIN. GOSUMDB is off because
+// the checksum database cannot be reached offline: the modules come from
+// the host's module cache, which verified them when it downloaded them.
+// -trimpath keeps the directory of each new run out of the build cache's
+// keys, so that a second run builds nothing again.
+func offline(bin string) []string {
+	return append(os.Environ(), "GOFLAGS=-mod=mod -trimpath", "GOPROXY=off", "GOWORK=off", "GOSUMDB=off",
+		"GOBIN="+bin, "PATH="+bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
+}
+
+// commands returns the commands block of the quick start with this name.
+func commands(t *testing.T, name string) block {
+	t.Helper()
+	var found []block
+	for _, b := range blocks(t, "docs/quickstart.md") {
+		if b.cmds == name {
+			found = append(found, b)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("docs/quickstart.md: %d commands blocks named %s, want 1", len(found), name)
+	}
+	if found[0].lang != "sh" {
+		t.Fatalf("%s:%d: commands block %s is %q, want sh", found[0].doc, found[0].line, name, found[0].lang)
+	}
+	return found[0]
+}
+
+// cloneLine is how the quick start gets a local checkout; the test stands
+// in this checkout for the clone.
+const cloneLine = "git clone https://github.com/go-isolate/isolate"
+
+// localCheckout runs the quick start's commands for a local checkout, as
+// written, in a new directory: the install (with this checkout standing in
+// for the clone) and the module. It returns the module's directory and the
+// directory the tools were installed in.
+func localCheckout(t *testing.T, root string) (module, bin string) {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to run the quick start's commands")
+	}
+	tmp := t.TempDir()
+	bin = filepath.Join(tmp, "bin")
+	install := commands(t, "local-install")
+	script, ok := strings.CutPrefix(install.text, cloneLine+"\n")
+	if !ok {
+		t.Fatalf("%s:%d: the local install does not start with %s", install.doc, install.line, cloneLine)
+	}
+	if err := os.Symlink(root, filepath.Join(tmp, "isolate")); err != nil {
+		t.Skipf("cannot stand in for the clone: %v", err)
+	}
+	mod := commands(t, "local-module")
+	first, _, _ := strings.Cut(mod.text, "\n")
+	dir, ok := strings.CutPrefix(first, "mkdir ")
+	dir, _, _ = strings.Cut(dir, " ")
+	if !ok || first != "mkdir "+dir+" && cd "+dir {
+		t.Fatalf("%s:%d: the local module does not start with mkdir DIR && cd DIR", mod.doc, mod.line)
+	}
+	for _, b := range []block{install, mod} {
+		text := b.text
+		if b.cmds == install.cmds {
+			text = script
+		}
+		cmd := exec.Command(sh, "-e", "-c", text)
+		cmd.Dir = tmp
+		cmd.Env = offline(bin)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s:%d: %s: %v\n%s", b.doc, b.line, b.cmds, err, out)
+		}
+	}
+	for _, tool := range []string{"isolatevet", "isolategen"} {
+		if _, err := exec.LookPath(filepath.Join(bin, tool)); err != nil {
+			t.Fatalf("%s:%d: the local install did not install %s: %v", install.doc, install.line, tool, err)
+		}
+	}
+	return filepath.Join(tmp, dir), bin
+}
+
+// published matches the commands of the published path: each names a main
+// package of this module at @latest.
+var published = regexp.MustCompile(`^go (?:install|get -tool) github\.com/go-isolate/isolate/(\S+)@latest$`)
+
+// TestQuickstartPublished checks the quick start's commands for the
+// published module as far as they can be without the network: each is
+// well formed, names a command of this checkout at @latest, and the module
+// step makes the module the local path makes.
+func TestQuickstartPublished(t *testing.T) {
+	install := commands(t, "published-install")
+	var names []string
+	for line := range strings.Lines(install.text) {
+		m := published.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil || !strings.HasPrefix(line, "go install ") {
+			t.Errorf("%s:%d: %q is not go install github.com/go-isolate/isolate/PATH@latest", install.doc, install.line, strings.TrimSpace(line))
+			continue
+		}
+		names = append(names, "./"+m[1])
+		checkMain(t, install, m[1])
+	}
+	local := commands(t, "local-install")
+	if want := "(cd isolate && go install " + strings.Join(names, " ") + ")\n"; !strings.HasSuffix(local.text, want) {
+		t.Errorf("%s:%d: the local install should install what the published one does: want it to end with %q", local.doc, local.line, want)
+	}
+
+	mod := commands(t, "published-module")
+	lines := strings.Split(strings.TrimSuffix(mod.text, "\n"), "\n")
+	localMod := strings.Split(commands(t, "local-module").text, "\n")
+	if len(lines) != 3 || len(localMod) < 2 || lines[0] != localMod[0] || lines[1] != localMod[1] {
+		t.Fatalf("%s:%d: want mkdir, go mod init as in the local module, then go get -tool; got %q", mod.doc, mod.line, lines)
+	}
+	m := published.FindStringSubmatch(lines[2])
+	if m == nil || !strings.HasPrefix(lines[2], "go get -tool ") {
+		t.Fatalf("%s:%d: %q is not go get -tool github.com/go-isolate/isolate/PATH@latest", mod.doc, mod.line, lines[2])
+	}
+	checkMain(t, mod, m[1])
+	if !strings.Contains(commands(t, "local-module").text, "-tool=github.com/go-isolate/isolate/"+m[1]+"\n") {
+		t.Errorf("%s:%d: the local module should record the tool the published one does, %s", mod.doc, mod.line, m[1])
+	}
+}
+
+// checkMain checks that path, relative to the module root, holds a main
+// package.
+func checkMain(t *testing.T, b block, path string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(path), "*.go"))
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err == nil && regexp.MustCompile(`(?m)^package main$`).Match(data) {
+			return
+		}
+	}
+	t.Errorf("%s:%d: %s is no command of this module", b.doc, b.line, path)
 }
 
 // dependOnCheckout stats every Go source and module file of the checkout.

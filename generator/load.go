@@ -138,7 +138,7 @@ func load(cfg Config) ([]*packages.Package, ErrorList, error) {
 	var keep []*packages.Package
 	for _, p := range pkgs {
 		fatal := false
-		for _, e := range p.Errors {
+		for _, e := range firstSyntaxErrors(p.Errors) {
 			if (e.Kind == packages.TypeError && missingGenerated(e.Msg)) || (e.Kind == packages.ListError && compiledMissingGenerated(e.Msg)) {
 				continue
 			}
@@ -311,4 +311,32 @@ func (fa *foreignAnnotations) directives(tn *types.TypeName) directive.Annotatio
 // its sendability.
 func checkerAnnotation(a directive.Annotation) sendable.Annotation {
 	return sendable.Annotation{Message: a.Message, Tree: a.Tree, Unchecked: a.Unchecked}
+}
+
+// firstSyntaxErrors keeps, of a package with syntax errors, only the first
+// syntax error of each file: the parser's later errors, the compiler's own
+// report of the same mistake and the type errors that follow from it are
+// echoes of that one mistake.
+func firstSyntaxErrors(errs []packages.Error) []packages.Error {
+	var out []packages.Error
+	seen := map[string]bool{}
+	for _, e := range errs {
+		if e.Kind != packages.ParseError {
+			continue
+		}
+		file := e.Pos
+		for range 2 { // file:line:col → file
+			if i := strings.LastIndexByte(file, ':'); i > 0 && strings.Trim(file[i+1:], "0123456789") == "" {
+				file = file[:i]
+			}
+		}
+		if !seen[file] {
+			seen[file] = true
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return errs
+	}
+	return out
 }

@@ -282,7 +282,7 @@ func (s *state) checkLiteral(cur inspector.Cursor, lit *ast.FuncLit, op target) 
 			s.r.Report(analysis.Diagnostic{
 				Pos:     lit.Pos(),
 				End:     lit.Type.End(),
-				Message: fmt.Sprintf("closure given to %s captures %s and %s it: the variable is shared with the isolate that made the closure", op, c.v.Name(), inside(c.write.what)),
+				Message: fmt.Sprintf("closure given to %s captures %s and %s it: the variable is shared with the isolate that made the closure; %s", op, c.v.Name(), inside(c.write.what), keepInside(op, c.v.Name())),
 				Related: []analysis.RelatedInformation{{Pos: c.write.pos, Message: fmt.Sprintf("%s %s here", c.v.Name(), c.write.what)}},
 			})
 			continue
@@ -291,15 +291,45 @@ func (s *state) checkLiteral(cur inspector.Cursor, lit *ast.FuncLit, op target) 
 			d := analysis.Diagnostic{
 				Pos:     lit.Pos(),
 				End:     lit.Type.End(),
-				Message: fmt.Sprintf("closure given to %s captures %s, which %s after the closure is made", op, c.v.Name(), after(w.what)),
+				Message: fmt.Sprintf("closure given to %s captures %s, which %s after the closure is made, so the closure may see either value", op, c.v.Name(), after(w.what)),
 				Related: []analysis.RelatedInformation{{Pos: w.pos, Message: fmt.Sprintf("%s %s here", c.v.Name(), w.what)}},
 			}
 			if fix := s.copyFix(cur, lit, c.v, false); fix != nil {
+				d.Message += fmt.Sprintf("; capture a copy made before the closure (%s := %s), as the suggested fix does", c.v.Name(), c.v.Name())
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			} else {
+				d.Message += fmt.Sprintf("; copy it into a new variable just before the closure (%s := %s) and capture that", c.v.Name(), c.v.Name())
 			}
 			s.r.Report(d)
 		}
 	}
+}
+
+// keepInside says what to do about a captured variable the closure writes:
+// the isolate must own it, and hand back what the caller needs.
+func keepInside(op target, name string) string {
+	if op.spawn {
+		return "declare " + name + " inside the closure, and send what the caller needs back through a port"
+	}
+	return "declare " + name + " inside the function, and return what the caller needs"
+}
+
+// makeInside says what to do about a captured variable that cannot be
+// shared: the isolate makes its own, or receives a copy.
+func makeInside(op target, name string) string {
+	if op.spawn {
+		return "make " + name + " inside the closure, or pass it as Spawn's message, which is copied (its type must be sendable or an //isolate:message type)"
+	}
+	return "make " + name + " inside the function, or capture only sendable values made from it"
+}
+
+// unbind says what to do about a method value whose receiver cannot be
+// shared.
+func unbind(op target) string {
+	if op.spawn {
+		return "give Spawn a function that receives what it needs as its message instead"
+	}
+	return "give " + op.name + " a func literal that makes what it needs instead"
 }
 
 // inside renders a write made by the closure: "assigns", "increments",
@@ -364,7 +394,7 @@ func (s *state) reportUnsendable(cur inspector.Cursor, lit *ast.FuncLit, op targ
 			d.Message += "; pass it as the message, which Spawn copies"
 		}
 	} else {
-		d.Message = fmt.Sprintf("closure given to %s captures %s, whose type %s is not sendable: %s", op, c.v.Name(), t, explain(reason, s.qual))
+		d.Message = fmt.Sprintf("closure given to %s captures %s, whose type %s is not sendable: %s; %s", op, c.v.Name(), t, explain(reason, s.qual), makeInside(op, c.v.Name()))
 	}
 	s.r.Report(d)
 }
@@ -375,13 +405,7 @@ func explain(r *sendable.Reason, q types.Qualifier) string {
 	if r == nil {
 		return "it is not sendable"
 	}
-	var out string
-	_, iface := r.Type.(*types.Interface) // a named interface's own method set
-	if r.Path == types.TypeString(r.Type, q) || iface && !strings.ContainsAny(r.Path, ".[") {
-		out = fmt.Sprintf("%s is %s", r.Path, r.Why)
-	} else {
-		out = r.String()
-	}
+	out := boundary.Describe(r, q)
 	if r.Hint != "" && !strings.Contains(r.Hint, "//isolate:message") {
 		out += "; " + r.Hint
 	}
@@ -413,7 +437,7 @@ func (s *state) checkMethodValue(cur inspector.Cursor, sel *ast.SelectorExpr, op
 	s.r.Report(analysis.Diagnostic{
 		Pos:     sel.Pos(),
 		End:     sel.End(),
-		Message: fmt.Sprintf("method value %s given to %s binds %s, whose type %s is %s", types.ExprString(sel), op, recv, types.TypeString(bound, s.qual), why),
+		Message: fmt.Sprintf("method value %s given to %s binds %s, whose type %s is %s; %s", types.ExprString(sel), op, recv, types.TypeString(bound, s.qual), why, unbind(op)),
 	})
 }
 
@@ -499,6 +523,6 @@ func (s *state) checkEntryMethod(decl *ast.FuncDecl) {
 	s.r.Report(analysis.Diagnostic{
 		Pos:     field.Pos(),
 		End:     field.End(),
-		Message: fmt.Sprintf("entry method %s binds %s, whose type %s is %s", decl.Name.Name, name, types.TypeString(t, s.qual), why),
+		Message: fmt.Sprintf("entry method %s binds %s, whose type %s is %s; make the entry a function that receives what it needs as its message", decl.Name.Name, name, types.TypeString(t, s.qual), why),
 	})
 }

@@ -49,8 +49,11 @@
 // The finding sits at the closure (or the method value) and names the
 // variable and the path to what makes it unsendable:
 //
-//	closure given to Spawn captures cache, whose type *Cache is not sendable: Cache.entries is map[string]string (shared mutable memory)
-//	closure given to Spawn captures started, which is incremented after the closure is made
+//	closure given to Spawn captures cache, whose type *Cache is not sendable: Cache.entries is map[string]string (shared mutable memory); make cache inside the closure, or pass it as Spawn's message, which is copied (its type must be sendable or an //isolate:message type)
+//	closure given to Spawn captures started, which is incremented after the closure is made, so the closure may see either value; capture a copy made before the closure (started := started), as the suggested fix does
+//	closure given to Run captures total and assigns it: the variable is shared with the isolate that made the closure; declare total inside the function, and return what the caller needs
+//
+// Every finding ends with what to do.
 //
 // # Moved values
 //

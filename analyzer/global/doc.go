@@ -28,7 +28,7 @@
 // finding sits at the entry and shows the call chain to the access, and
 // where the variable is written:
 //
-//	isolate entry worker reaches mutable global stats.hits: worker → record → stats.Record → stats.bump (written at stats.go:65)
+//	isolate entry worker reaches mutable global stats.hits: worker → record → stats.Record → stats.bump (written at stats.go:65); keep the state in the isolate (a port's implementation, or a message), or, if a lock or atomic guards every access, mark stats.hits //isolate:shared
 //
 // Variables that are only read after their initialisation are fine, and so
 // are variables annotated //isolate:shared (shared on purpose, the author

@@ -34,7 +34,7 @@ initialisation: assigned, incremented, a field or element of it assigned,
 its address taken or a pointer method called on it, outside init functions
 and its own initializer. The rule reports at the entry, with the call chain:
 
-	isolate entry worker reaches mutable global stats.hits: worker → record → stats.bump (written at stats.go:41)
+	isolate entry worker reaches mutable global stats.hits: worker → record → stats.bump (written at stats.go:41); keep the state in the isolate (a port's implementation, or a message), or, if a lock or atomic guards every access, mark stats.hits //isolate:shared
 
 Variables only read after initialisation are fine, as are variables
 annotated //isolate:shared and those of a synchronized type (sync and
@@ -349,8 +349,8 @@ func (ck *checker) report(pos, end token.Pos, what string, roots []root) {
 		ck.r.Report(analysis.Diagnostic{
 			Pos: pos,
 			End: end,
-			Message: fmt.Sprintf("isolate %s reaches mutable global %s: %s (written at %s)",
-				what, a.Var.in(ck.here), strings.Join(chain, " → "), written),
+			Message: fmt.Sprintf("isolate %s reaches mutable global %s: %s (written at %s); keep the state in the isolate (a port's implementation, or a message), or, if a lock or atomic guards every access, mark %s //isolate:shared",
+				what, a.Var.in(ck.here), strings.Join(chain, " → "), written, a.Var.in(ck.here)),
 		})
 	}
 }

@@ -67,6 +67,18 @@
 //
 //	port.Send(cache) // a deep copy arrives
 //
+// # What to do
+//
+// Every finding ends with what to do. Annotating the type and running go
+// generate is advised only where isolategen can copy every part of it; a
+// part it can never copy gets advice of its own:
+//
+//	cannot send Job to another isolate: Job.Done is chan struct{} (a channel); send a runtime.SendPort instead
+//	cannot send Callback to another isolate: Callback.Do is func() (a func); a func cannot be copied: keep it out of the message, and send data that tells the receiving isolate what to do
+//	cannot send Handle to another isolate: Handle.P is unsafe.Pointer (an unsafe.Pointer); an unsafe.Pointer cannot be copied: keep it out of the message, or mark Handle //isolate:unchecked if what it points to is immutable or synchronized
+//	cannot send []*Item to another isolate: []*Item is shared mutable memory; declare a named type for it (type Items []*Item), annotate that //isolate:message and run go generate, or hand it over with Transfer if this isolate is done with it
+//	cannot send *regexp.Regexp to another isolate: Regexp.prog.Inst is []syntax.Inst (shared mutable memory); if regexp.Regexp is safe to share (immutable or synchronized), allow it with -sendable=regexp.Regexp; else send the data it is made from
+//
 // # Suggested fix
 //
 // A Send of a value that cannot be copied but can be moved (a map or slice

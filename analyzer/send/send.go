@@ -7,7 +7,6 @@ import (
 	"go/types"
 	"reflect"
 	"sort"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -390,13 +389,14 @@ func (s *state) reportSites() {
 				continue
 			}
 			d := analysis.Diagnostic{
-				Pos:     c.value.Pos(),
-				End:     c.value.End(),
-				Message: s.message(c, reason),
+				Pos: c.value.Pos(),
+				End: c.value.End(),
 			}
 			if fix, why := s.transferFix(st, c); fix != nil {
-				d.Message += "; " + why
+				d.Message = s.message(c, reason, true) + "; " + why
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			} else {
+				d.Message = s.message(c, reason, false)
 			}
 			key := fmt.Sprint(d.Pos, d.Message)
 			if seen[key] {
@@ -410,37 +410,42 @@ func (s *state) reportSites() {
 
 // message renders a finding: "cannot send *Cache to another isolate:
 // Cache.items is map[string]*Entry (shared mutable memory); annotate ...".
-func (s *state) message(c crossing, reason *sendable.Reason) string {
+// It ends with what to do, unless fixed: then the suggested fix's own words
+// follow.
+func (s *state) message(c crossing, reason *sendable.Reason, fixed bool) string {
 	t := types.TypeString(c.typ, s.qual)
 	var what string
+	move := false
 	switch c.op {
 	case "Run", "RunOn":
 		what = fmt.Sprintf("return %s from an isolate", t)
+		move = true
 	case "Transfer", "Exit":
 		what = fmt.Sprintf("transfer %s to another isolate", t)
+		move = true
 	default:
 		what = fmt.Sprintf("send %s to another isolate", t)
 	}
 	if c.via != nil {
 		what += " through " + boundary.FuncName(c.via, s.pass.Pkg)
 	}
-	return "cannot " + what + ": " + explain(reason, s.qual)
+	out := "cannot " + what + ": " + boundary.Describe(reason, s.qual)
+	if fixed && reason.Hint == "" {
+		return out
+	}
+	transfer := c.b != nil && c.b.Op == boundary.Send && c.via == nil
+	if transfer {
+		transfer, _ = s.check.CanMove(c.typ)
+	}
+	return withFix(out, boundary.Fix(reason, c.typ, move, transfer, s.qual))
 }
 
-// explain renders a reason with its hint. A reason about the judged type
-// itself reads "map[string]int is shared mutable memory".
-func explain(r *sendable.Reason, q types.Qualifier) string {
-	var s string
-	_, iface := r.Type.(*types.Interface) // a named interface's own method set
-	if r.Path == types.TypeString(r.Type, q) || iface && !strings.ContainsAny(r.Path, ".[") {
-		s = fmt.Sprintf("%s is %s", r.Path, r.Why)
-	} else {
-		s = r.String()
+// withFix ends a finding with what to do about it, when there is advice.
+func withFix(msg, fix string) string {
+	if fix == "" {
+		return msg
 	}
-	if r.Hint != "" {
-		s += "; " + r.Hint
-	}
-	return s
+	return msg + "; " + fix
 }
 
 type portSpec struct {
@@ -521,7 +526,7 @@ func (s *state) checkPortSignature(port, method string, sig *types.Signature, pa
 				s.r.Report(analysis.Diagnostic{
 					Pos:     n.Pos(),
 					End:     n.End(),
-					Message: fmt.Sprintf("port method %s.%s cannot %s %s across isolates: %s", port, method, verb, types.TypeString(t, s.qual), explain(reason, s.qual)),
+					Message: fmt.Sprintf("port method %s.%s cannot %s %s across isolates: %s", port, method, verb, types.TypeString(t, s.qual), withFix(boundary.Describe(reason, s.qual), boundary.Fix(reason, t, false, false, s.qual))),
 				})
 			}
 		}

@@ -24,6 +24,14 @@
 //   - a DeepCopyInto that is not func (*T) DeepCopyInto(*T), which the
 //     runtime cannot call.
 //
+// When no file of the package has a //go:generate line that runs
+// isolategen, go generate would do nothing: the first two findings then say
+// so instead of "run go generate", and the first of the package offers the
+// line as a suggested fix (isolatevet -fix adds it after the package
+// clause):
+//
+//	//go:generate go run github.com/go-isolate/isolate/cmd/isolategen
+//
 // The finding sits at the type's declaration.
 //
 // For every type declared with //isolate:unchecked whose plain copy would

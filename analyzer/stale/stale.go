@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"reflect"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -25,8 +26,9 @@ The rule reports a message type without a DeepCopyInto method, and one whose
 generated DeepCopyInto carries a //isolategen:fingerprint line that no longer
 matches the type's fields: a field added since the last go generate would be
 left out of the copy, or shared between isolates. Run go generate to fix
-either. A DeepCopyInto without a fingerprint line was written by hand and is
-trusted.
+either; where the package has no //go:generate line that runs isolategen,
+the finding says so and offers the line as a suggested fix. A DeepCopyInto
+without a fingerprint line was written by hand and is trusted.
 
 It also reports an //isolate:unchecked type without the IsolateUnchecked
 method isolategen writes on it, when a plain copy of the type would share
@@ -52,6 +54,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return ignore.Used(nil), nil
 	}
 	r := ignore.NewReporter(pass, ann)
+	gen := &generateLine{present: hasGenerateLine(pass.Files)}
 	var methods map[token.Pos]*ast.FuncDecl // DeepCopyInto declarations by name position, built on demand
 	for _, file := range pass.Files {
 		df := ann.Files[file]
@@ -66,7 +69,7 @@ func run(pass *analysis.Pass) (any, error) {
 			if methods == nil {
 				methods = deepCopyDecls(pass.Files)
 			}
-			check(pass, r, spec, named, ann.Of(named.Obj()).Tree, methods)
+			check(pass, r, file, spec, named, ann.Of(named.Obj()).Tree, methods, gen)
 		}
 		for _, spec := range annotatedTypes(df, directive.Unchecked) {
 			if named := namedOf(pass.TypesInfo, spec); named != nil {
@@ -160,11 +163,14 @@ func deepCopyDecls(files []*ast.File) map[token.Pos]*ast.FuncDecl {
 	return out
 }
 
-func check(pass *analysis.Pass, r *ignore.Reporter, spec *ast.TypeSpec, named *types.Named, tree bool, methods map[token.Pos]*ast.FuncDecl) {
+func check(pass *analysis.Pass, r *ignore.Reporter, file *ast.File, spec *ast.TypeSpec, named *types.Named, tree bool, methods map[token.Pos]*ast.FuncDecl, gen *generateLine) {
 	name := named.Obj().Name()
 	m := declaredMethod(named, "DeepCopyInto")
 	if m == nil {
-		r.Reportf(spec.Name.Pos(), "message type %s has no generated methods: run go generate", name)
+		r.Report(gen.advise(file, analysis.Diagnostic{
+			Pos:     spec.Name.Pos(),
+			Message: "message type " + name + " has no generated methods",
+		}))
 		return
 	}
 	if !deepCopyShape(m) {
@@ -190,11 +196,55 @@ func check(pass *analysis.Pass, r *ignore.Reporter, spec *ast.TypeSpec, named *t
 	if recorded == fingerprint.Of(named, tree) {
 		return
 	}
-	r.Report(analysis.Diagnostic{
+	r.Report(gen.advise(file, analysis.Diagnostic{
 		Pos:     spec.Name.Pos(),
-		Message: "generated code no longer matches the fields of " + name + ": run go generate",
+		Message: "generated code no longer matches the fields of " + name,
 		Related: []analysis.RelatedInformation{{Pos: decl.Name.Pos(), Message: "DeepCopyInto generated here for other fields"}},
-	})
+	}))
+}
+
+// generateDirective is the line that makes go generate run isolategen.
+const generateDirective = "//go:generate go run github.com/go-isolate/isolate/cmd/isolategen"
+
+// generateLine tells a finding how to get the generator run. Where the
+// package has no //go:generate line for isolategen, "run go generate" would
+// do nothing: the finding says to add the line, and the first finding of
+// the package offers it as a fix.
+type generateLine struct {
+	present bool // the package has a //go:generate line that runs isolategen
+	offered bool // a finding of this package already offers the line
+}
+
+// advise ends d's message with what to do, and adds the fix where it is due.
+func (g *generateLine) advise(file *ast.File, d analysis.Diagnostic) analysis.Diagnostic {
+	if g.present {
+		d.Message += ": run go generate"
+		return d
+	}
+	d.Message += ": the package has no //go:generate line for isolategen, so go generate would do nothing; add " + generateDirective + " (the suggested fix, isolatevet -fix) and run go generate"
+	if !g.offered && file.Name != nil {
+		g.offered = true
+		d.SuggestedFixes = []analysis.SuggestedFix{{
+			Message:   "Add " + generateDirective,
+			TextEdits: []analysis.TextEdit{{Pos: file.Name.End(), End: file.Name.End(), NewText: []byte("\n\n" + generateDirective)}},
+		}}
+	}
+	return d
+}
+
+// hasGenerateLine reports whether any file of the package has a
+// //go:generate line that runs isolategen, however it names it.
+func hasGenerateLine(files []*ast.File) bool {
+	for _, f := range files {
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				if strings.HasPrefix(c.Text, "//go:generate ") && strings.Contains(c.Text, "isolategen") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // declaredMethod returns the method of named declared with the given name,

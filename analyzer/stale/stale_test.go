@@ -11,5 +11,5 @@ import (
 
 func TestStale(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "analyzer", "stale")
-	analysistest.Run(t, dir, stale.Analyzer, "./...")
+	analysistest.RunWithSuggestedFixes(t, dir, stale.Analyzer, "./...")
 }

@@ -1,6 +1,7 @@
 // Command isolategen writes deep copy and transfer methods for the
 // //isolate:message types of Go packages, so that isolate ports can copy
-// messages without reflection. It is meant to run from go generate:
+// messages without reflection, and typed ports for their //isolate:port
+// interfaces. It is meant to run from go generate:
 //
 //	//go:generate go run github.com/go-isolate/isolate/cmd/isolategen
 //
@@ -19,10 +20,14 @@ import (
 
 const usage = `usage: isolategen [flags] [packages]
 
-Isolategen writes DeepCopyInto, DeepCopy and Transfer methods for every type
-annotated //isolate:message in the named packages, into one file per package
-(isolate_gen.go). Without packages it works on the package in the current
-directory, which is how go generate runs it:
+Isolategen writes, into one file per package (isolate_gen.go):
+  - for every type annotated //isolate:message, DeepCopyInto, DeepCopy and
+    Transfer methods, so that ports copy it without reflection;
+  - for every interface I annotated //isolate:port, a typed port: IPort, a
+    sendable value that implements I, and SpawnI, which serves I inside a
+    new isolate, one call at a time.
+Without packages it works on the package in the current directory, which is
+how go generate runs it:
 
 	//go:generate go run github.com/go-isolate/isolate/cmd/isolategen
 

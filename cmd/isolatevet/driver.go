@@ -63,6 +63,7 @@ func drive() {
 	if code, ok := delegate(suite, optIn, args); ok {
 		os.Exit(code)
 	}
+	withSummary(suite) // standalone in text mode: say what was checked
 	multichecker.Main(suite...)
 }
 
@@ -208,6 +209,13 @@ func delegate(suite []*analysis.Analyzer, optIn, args []string) (code int, ok bo
 	}
 	for _, d := range diags {
 		printPlain(os.Stderr, d, *context)
+	}
+	// go vet prints nothing for a package without findings: count the
+	// packages named on the command line as the driver loads them.
+	if inv, ok := parseStandalone(args, suite); ok {
+		if roots, err := listRoots(inv); err == nil {
+			fmt.Fprintln(os.Stderr, summaryLine(len(roots.paths), inv.rules, len(diags), len(errs) > 0))
+		}
 	}
 	switch {
 	case len(errs) > 0:

@@ -2,10 +2,14 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -13,10 +17,51 @@ import (
 	"github.com/go-isolate/isolate/analyzer"
 )
 
-// TestMain makes the test binary double as isolatevet, so that scripts run
-// it as a command, and go vet as a -vettool, without a separate build.
+// The scripts run an isolatevet binary built once, without the race
+// detector: they run it over the runtime and the standard packages it
+// imports, dozens of times, and an instrumented build takes five to ten
+// times as long for no check that the analyzer packages' own race-enabled
+// tests do not make. TestMain owns the directory; the first test that needs
+// the binary builds it.
+var (
+	vetDir   string
+	vetOnce  sync.Once
+	vetExe   string
+	vetBuild error
+)
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"isolatevet": main})
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "isolatevet-test-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		vetDir = dir
+		return m.Run()
+	}())
+}
+
+// isolatevet returns the path of the binary under test, building it first.
+func isolatevet(t *testing.T) string {
+	t.Helper()
+	vetOnce.Do(func() {
+		exe := filepath.Join(vetDir, "isolatevet")
+		if goruntime.GOOS == "windows" {
+			exe += ".exe"
+		}
+		out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput()
+		if err != nil {
+			vetBuild = fmt.Errorf("building isolatevet: %v\n%s", err, out)
+			return
+		}
+		vetExe = exe
+	})
+	if vetBuild != nil {
+		t.Fatal(vetBuild)
+	}
+	return vetExe
 }
 
 // TestScripts runs the end-to-end scripts of testdata/script. Each script
@@ -27,6 +72,7 @@ func TestScripts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
+	vet := isolatevet(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
@@ -43,10 +89,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			vet, err := exec.LookPath("isolatevet") // put on $PATH by TestMain
-			if err != nil {
-				return err
-			}
+			env.Setenv("PATH", filepath.Dir(vet)+string(filepath.ListSeparator)+env.Getenv("PATH"))
 			env.Setenv("ISOLATEVET", vet)
 			env.Setenv("ISOLATE_ROOT", root)
 			env.Setenv("GOFLAGS", "-mod=mod")

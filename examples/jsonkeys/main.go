@@ -41,8 +41,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d keys\n", len(m))
+	fmt.Fprintln(stdout, countKeys(len(m)))
 	return nil
+}
+
+// countKeys renders n keys in English: "1 key", "0 keys", "8 keys".
+func countKeys(n int) string {
+	if n == 1 {
+		return "1 key"
+	}
+	return fmt.Sprintf("%d keys", n)
 }
 
 // parseInIsolate reads and parses the JSON object in the file at path (the

@@ -38,6 +38,25 @@ func TestFileArgument(t *testing.T) {
 	}
 }
 
+func TestOneKey(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"only": true}`: "1 key\n",
+		`{}`:             "0 keys\n",
+	} {
+		path := filepath.Join(t.TempDir(), "file.json")
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{path}, &out); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); got != want {
+			t.Errorf("%s: output %q, want %q", body, got, want)
+		}
+	}
+}
+
 func TestErrorsComeBack(t *testing.T) {
 	dir := t.TempDir()
 	if err := run(context.Background(), []string{filepath.Join(dir, "missing.json")}, &bytes.Buffer{}); !os.IsNotExist(err) {

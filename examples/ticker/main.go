@@ -1,7 +1,15 @@
-// Command ticker is the seed program of the isolate runtime: an isolate sends
-// "Welcome N" every interval while the main goroutine waits for Enter; then
-// main kills the ticker with Kill(Immediate) and says goodbye. It also stops
-// cleanly at the end of input.
+// Command ticker is the seed program of the isolate runtime, the Go port of
+// the classic Dart isolate example: an isolate sends "Welcome to
+// GeeksForGeeks N" every interval while the main goroutine waits for Enter;
+// then main kills the ticker with Kill(Immediate) and says goodbye. It also
+// stops cleanly at the end of input. It prints, in this order:
+//
+//	--------------Starting Geek Isolate--------------
+//	Press enter key to quit
+//	Welcome to GeeksForGeeks 1
+//	Welcome to GeeksForGeeks 2
+//	--------------Stopping Geek Isolate--------------
+//	GoodBye Geek!
 //
 // The ticker does not write to stdout itself: stdout belongs to main, so the
 // ticker sends its lines to main, which prints them. That is the isolate
@@ -39,6 +47,15 @@ type event struct {
 	Enter bool // Enter was pressed, or the input ended
 }
 
+// The lines of the Dart program this example ports, word for word.
+const (
+	startBanner = "--------------Starting Geek Isolate--------------"
+	prompt      = "Press enter key to quit"
+	welcome     = "Welcome to GeeksForGeeks "
+	stopBanner  = "--------------Stopping Geek Isolate--------------"
+	goodbye     = "GoodBye Geek!"
+)
+
 // tickerArgs is the ticker isolate's start message.
 type tickerArgs struct {
 	Events   runtime.SendPort[event]
@@ -56,7 +73,7 @@ func tick(ctx context.Context, a tickerArgs) {
 			return
 		case <-t.C:
 		}
-		if a.Events.Send(event{Line: "Welcome " + strconv.Itoa(n)}) != nil {
+		if a.Events.Send(event{Line: welcome + strconv.Itoa(n)}) != nil {
 			return
 		}
 	}
@@ -68,6 +85,7 @@ func run(ctx context.Context, stdin io.Reader, stdout io.Writer, interval time.D
 	if interval <= 0 {
 		return fmt.Errorf("interval must be positive, not %v", interval)
 	}
+	fmt.Fprintln(stdout, startBanner)
 	events := runtime.NewReceivePort[event](ctx)
 	defer events.Close()
 
@@ -84,7 +102,7 @@ func run(ctx context.Context, stdin io.Reader, stdout io.Writer, interval time.D
 		events.SendPort().Send(event{Enter: true})
 	}()
 
-	fmt.Fprintln(stdout, "Press Enter to quit.")
+	fmt.Fprintln(stdout, prompt)
 	for {
 		e, err := events.Receive(ctx)
 		if err != nil {
@@ -97,9 +115,10 @@ func run(ctx context.Context, stdin io.Reader, stdout io.Writer, interval time.D
 		}
 		fmt.Fprintln(stdout, e.Line)
 	}
+	fmt.Fprintln(stdout, stopBanner)
 	ticker.Kill(runtime.Immediate)
 	<-ticker.Done()
 	<-readDone
-	fmt.Fprintln(stdout, "Goodbye!")
+	fmt.Fprintln(stdout, goodbye)
 	return nil
 }

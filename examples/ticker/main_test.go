@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +36,42 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// wantOutput checks that out is exactly the banner, the prompt, the welcome
+// lines counting 1, 2, 3, ... (at least min of them), the closing banner and
+// the goodbye, in that order.
+func wantOutput(t *testing.T, out string, min int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	bad := func(why string) {
+		t.Helper()
+		t.Errorf("%s; output:\n%s", why, out)
+	}
+	if !strings.HasSuffix(out, "\n") || len(lines) < 4+min {
+		bad(fmt.Sprintf("want at least %d lines, each ending in a newline", 4+min))
+		return
+	}
+	head := []string{
+		"--------------Starting Geek Isolate--------------",
+		"Press enter key to quit",
+	}
+	tail := []string{
+		"--------------Stopping Geek Isolate--------------",
+		"GoodBye Geek!",
+	}
+	if !slices.Equal(lines[:2], head) {
+		bad(fmt.Sprintf("want it to start with %q", head))
+	}
+	if !slices.Equal(lines[len(lines)-2:], tail) {
+		bad(fmt.Sprintf("want it to end with %q", tail))
+	}
+	for i, line := range lines[2 : len(lines)-2] {
+		if want := fmt.Sprintf("Welcome to GeeksForGeeks %d", i+1); line != want {
+			bad(fmt.Sprintf("line %d is %q, want %q", i+3, line, want))
+			return
+		}
+	}
+}
+
 func TestTickerStopsOnEnter(t *testing.T) {
 	stdinR, stdinW := io.Pipe()
 	var out lockedBuffer
@@ -41,7 +79,7 @@ func TestTickerStopsOnEnter(t *testing.T) {
 	go func() { errc <- run(context.Background(), stdinR, &out, 5*time.Millisecond) }()
 
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), "Welcome 3\n") {
+	for !strings.Contains(out.String(), "Welcome to GeeksForGeeks 3\n") {
 		if time.Now().After(deadline) {
 			t.Fatalf("no third welcome line; output:\n%s", out.String())
 		}
@@ -52,15 +90,9 @@ func TestTickerStopsOnEnter(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 	got := out.String()
-	if !strings.HasPrefix(got, "Press Enter to quit.\nWelcome 1\nWelcome 2\nWelcome 3\n") {
-		t.Errorf("output starts wrong:\n%s", got)
-	}
-	if !strings.HasSuffix(got, "Goodbye!\n") {
-		t.Errorf("output does not end with the goodbye:\n%s", got)
-	}
-	n := strings.Count(got, "Welcome")
+	wantOutput(t, got, 3)
 	time.Sleep(20 * time.Millisecond)
-	if strings.Count(out.String(), "Welcome") != n {
+	if out.String() != got {
 		t.Error("the ticker still prints after run returned")
 	}
 }
@@ -70,8 +102,12 @@ func TestTickerStopsAtEndOfInput(t *testing.T) {
 	if err := run(context.Background(), strings.NewReader(""), &out, time.Hour); err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	if got := out.String(); got != "Press Enter to quit.\nGoodbye!\n" {
-		t.Errorf("output:\n%s", got)
+	want := "--------------Starting Geek Isolate--------------\n" +
+		"Press enter key to quit\n" +
+		"--------------Stopping Geek Isolate--------------\n" +
+		"GoodBye Geek!\n"
+	if got := out.String(); got != want {
+		t.Errorf("output:\n%s\nwant:\n%s", got, want)
 	}
 }
 

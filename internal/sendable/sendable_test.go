@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-isolate/isolate/internal/directive"
@@ -96,21 +97,48 @@ var (
 )
 `
 
+// The test package and its annotations are type-checked once, with the
+// standard packages it imports from source (slow, under the race detector
+// most of all); each test gets a Checker of its own.
+var (
+	loadOnce sync.Once
+	loaded   *types.Package
+	loadAnn  map[*types.TypeName]sendable.Annotation
+	loadErr  error
+)
+
 func check(t *testing.T) (*types.Package, *sendable.Checker) {
 	t.Helper()
+	loadOnce.Do(func() { loaded, loadAnn, loadErr = load() })
+	if loadErr != nil {
+		t.Fatal(loadErr)
+	}
+	pkg, ann := loaded, loadAnn
+	return pkg, &sendable.Checker{
+		Annotations: func(tn *types.TypeName) sendable.Annotation { return ann[tn] },
+		Qualifier: func(p *types.Package) string {
+			if p == pkg {
+				return ""
+			}
+			return p.Name()
+		},
+	}
+}
+
+func load() (*types.Package, map[*types.TypeName]sendable.Annotation, error) {
 	fset := token.NewFileSet()
 	rtFile, err := parser.ParseFile(fset, "runtime.go", fakeRuntime, 0)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	std := importer.ForCompiler(fset, "source", nil)
 	rt, err := (&types.Config{Importer: std}).Check(sendable.RuntimePath, fset, []*ast.File{rtFile}, nil)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	imp := importerFunc(func(path string) (*types.Package, error) {
 		if path == sendable.RuntimePath {
@@ -121,7 +149,7 @@ func check(t *testing.T) (*types.Package, *sendable.Checker) {
 	info := &types.Info{Defs: map[*ast.Ident]types.Object{}}
 	pkg, err := (&types.Config{Importer: imp}).Check("p", fset, []*ast.File{f}, info)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	ann := map[*types.TypeName]sendable.Annotation{}
 	for spec, ds := range directive.Scan(fset, f).Types {
@@ -135,15 +163,7 @@ func check(t *testing.T) (*types.Package, *sendable.Checker) {
 			}
 		}
 	}
-	return pkg, &sendable.Checker{
-		Annotations: func(tn *types.TypeName) sendable.Annotation { return ann[tn] },
-		Qualifier: func(p *types.Package) string {
-			if p == pkg {
-				return ""
-			}
-			return p.Name()
-		},
-	}
+	return pkg, ann, nil
 }
 
 type importerFunc func(string) (*types.Package, error)

@@ -14,7 +14,7 @@ import (
 func Batch(ctx context.Context, jobs []Job) int {
 	started := 0
 	for _, j := range jobs {
-		_, _ = runtime.Spawn(ctx, func(ctx context.Context, j Job) { // want `closure given to Spawn captures started, which is incremented after the closure is made`
+		_, _ = runtime.Spawn(ctx, func(ctx context.Context, j Job) { // want `closure given to Spawn captures started, which is incremented after the closure is made, so the closure may see either value; capture a copy made before the closure \(started := started\), as the suggested fix does$`
 			_ = started
 		}, j)
 		started++
@@ -26,7 +26,7 @@ func Batch(ctx context.Context, jobs []Job) int {
 func Sum(ctx context.Context, xs []int) (int, error) {
 	total := 0
 	n := len(xs)
-	_, err := runtime.Run(ctx, func(ctx context.Context) (struct{}, error) { // want `closure given to Run captures total and assigns it: the variable is shared with the isolate that made the closure`
+	_, err := runtime.Run(ctx, func(ctx context.Context) (struct{}, error) { // want `closure given to Run captures total and assigns it: the variable is shared with the isolate that made the closure; declare total inside the function, and return what the caller needs$`
 		for i := range n {
 			total += i
 		}
@@ -150,7 +150,7 @@ func (s Spec) serve(ctx context.Context, j Job) { _ = s.Limit + j.ID }
 
 // Launch gives Spawn method values: each binds its receiver.
 func Launch(ctx context.Context, w *Worker, s Spec, j Job) {
-	_, _ = runtime.Spawn(ctx, w.run, j) // want `method value w.run given to Spawn binds w, whose type \*Worker is not sendable: Worker.cache.entries is map\[string\]string \(shared mutable memory\)`
+	_, _ = runtime.Spawn(ctx, w.run, j) // want `method value w.run given to Spawn binds w, whose type \*Worker is not sendable: Worker.cache.entries is map\[string\]string \(shared mutable memory\); give Spawn a function that receives what it needs as its message instead$`
 	_, _ = runtime.Spawn(ctx, s.serve, j)
 	serve := s.serve
 	_, _ = runtime.Spawn(ctx, serve, j) // a func value: not followed
@@ -164,7 +164,7 @@ type Daemon struct {
 // Loop is started as an isolate's entry.
 //
 //isolate:entry
-func (d *Daemon) Loop(ctx context.Context, j Job) { // want `entry method Loop binds its receiver d, whose type \*Daemon is not sendable: Daemon.peers is map\[string\]runtime.SendPort\[Job\] \(shared mutable memory\)`
+func (d *Daemon) Loop(ctx context.Context, j Job) { // want `entry method Loop binds its receiver d, whose type \*Daemon is not sendable: Daemon.peers is map\[string\]runtime.SendPort\[Job\] \(shared mutable memory\); make the entry a function that receives what it needs as its message$`
 	_ = d.peers
 }
 

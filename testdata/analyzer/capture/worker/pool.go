@@ -68,7 +68,7 @@ func (p *Pool) Start(ctx context.Context, jobs []Job) error {
 
 // Warm fills the cache from an isolate: the pool's own cache is shared.
 func (p *Pool) Warm(ctx context.Context, keys []string) error {
-	_, err := runtime.Spawn(ctx, func(ctx context.Context, _ struct{}) { // want `closure given to Spawn captures p, whose type \*Pool is not sendable: Pool.cache.entries is map\[string\]string \(shared mutable memory\)$` `closure given to Spawn captures keys, whose type \[\]string is not sendable: \[\]string is shared mutable memory`
+	_, err := runtime.Spawn(ctx, func(ctx context.Context, _ struct{}) { // want `closure given to Spawn captures p, whose type \*Pool is not sendable: Pool.cache.entries is map\[string\]string \(shared mutable memory\); make p inside the closure, or pass it as Spawn's message, which is copied \(its type must be sendable or an //isolate:message type\)$` `closure given to Spawn captures keys, whose type \[\]string is not sendable: \[\]string is shared mutable memory`
 		for _, k := range keys {
 			p.cache.Put(k, "")
 		}
@@ -78,7 +78,7 @@ func (p *Pool) Warm(ctx context.Context, keys []string) error {
 
 // Lookup reads through the cache in another isolate.
 func Lookup(ctx context.Context, cache *model.Cache, key string) (string, error) {
-	return runtime.Run(ctx, func(ctx context.Context) (string, error) { // want `closure given to Run captures cache, whose type \*model.Cache is not sendable: Cache.entries is map\[string\]string \(shared mutable memory\)$`
+	return runtime.Run(ctx, func(ctx context.Context) (string, error) { // want `closure given to Run captures cache, whose type \*model.Cache is not sendable: Cache.entries is map\[string\]string \(shared mutable memory\); make cache inside the function, or capture only sendable values made from it$`
 		return cache.Get(key), nil
 	})
 }

@@ -82,7 +82,7 @@ func (w *Worker) run(ctx context.Context, job Job) { // want run:"reaches servic
 // drain empties the queue inside its own isolate.
 //
 //isolate:entry
-func drain(ctx context.Context, _ struct{}) { // want `isolate entry drain reaches mutable global pending: drain \(written at service.go:87\)`
+func drain(ctx context.Context, _ struct{}) { // want `^isolate entry drain reaches mutable global pending: drain \(written at service.go:87\); keep the state in the isolate \(a port's implementation, or a message\), or, if a lock or atomic guards every access, mark pending //isolate:shared$`
 	for pending > 0 {
 		pending--
 	}

@@ -41,13 +41,13 @@ func Rows(out runtime.SendPort[[]Line], lines []Line) error {
 
 // Echo sends what it was given: the caller still holds it, so no fix.
 func Echo(out runtime.SendPort[[]Line], lines []Line) error {
-	return out.Send(lines) // want `cannot send \[\]Line to another isolate: \[\]Line is shared mutable memory$`
+	return out.Send(lines) // want `cannot send \[\]Line to another isolate: \[\]Line is shared mutable memory; declare a named type for it \(type Lines \[\]Line\), annotate that //isolate:message and run go generate, or hand it over with Transfer if this isolate is done with it$`
 }
 
 // Keep uses the totals after sending them: no fix.
 func Keep(out runtime.SendPort[map[string]int]) int {
 	totals := map[string]int{"a": 1}
-	_ = out.Send(totals) // want `cannot send map\[string\]int to another isolate: map\[string\]int is shared mutable memory$`
+	_ = out.Send(totals) // want `cannot send map\[string\]int to another isolate: map\[string\]int is shared mutable memory; declare a named type for it \(type Table map\[string\]int\), annotate that //isolate:message and run go generate, or hand it over with Transfer if this isolate is done with it$`
 	return len(totals)
 }
 
@@ -56,7 +56,7 @@ func Repeat(out runtime.SendPort[map[string]int]) {
 	totals := map[string]int{}
 	for i := range 3 {
 		totals["round"] = i
-		_ = out.Send(totals) // want `cannot send map\[string\]int to another isolate: map\[string\]int is shared mutable memory$`
+		_ = out.Send(totals) // want `cannot send map\[string\]int to another isolate: map\[string\]int is shared mutable memory; declare a named type for it \(type Table map\[string\]int\), annotate that //isolate:message and run go generate, or hand it over with Transfer if this isolate is done with it$`
 	}
 }
 
@@ -64,7 +64,7 @@ func Repeat(out runtime.SendPort[map[string]int]) {
 func Shared(out runtime.SendPort[map[string]int], registry map[string]map[string]int) {
 	totals := map[string]int{}
 	registry["today"] = totals
-	_ = out.Send(totals) // want `cannot send map\[string\]int to another isolate: map\[string\]int is shared mutable memory$`
+	_ = out.Send(totals) // want `cannot send map\[string\]int to another isolate: map\[string\]int is shared mutable memory; declare a named type for it \(type Table map\[string\]int\), annotate that //isolate:message and run go generate, or hand it over with Transfer if this isolate is done with it$`
 }
 
 // Fresh makes a new map on every round, so each can be moved.

@@ -2,6 +2,8 @@
 // its isolates send each other.
 package orders
 
+//go:generate go run github.com/go-isolate/isolate/cmd/isolategen
+
 import "time"
 
 // Item is one line of an order.
@@ -48,7 +50,7 @@ type Page[T any] struct {
 // Customer gained a Notes field after the last go generate.
 //
 //isolate:message
-type Customer struct { // want `generated code no longer matches the fields of Customer: run go generate`
+type Customer struct { // want `generated code no longer matches the fields of Customer: run go generate$`
 	Name  string
 	Email string
 	Notes map[string]string
@@ -57,7 +59,7 @@ type Customer struct { // want `generated code no longer matches the fields of C
 // Invoice was annotated but go generate never ran.
 //
 //isolate:message
-type Invoice struct { // want `message type Invoice has no generated methods: run go generate`
+type Invoice struct { // want `message type Invoice has no generated methods: run go generate$`
 	Order Order
 	Total int64
 }
@@ -66,7 +68,7 @@ type Invoice struct { // want `message type Invoice has no generated methods: ru
 // Order, so Envelope still needs its own.
 //
 //isolate:message
-type Envelope struct { // want `message type Envelope has no generated methods: run go generate`
+type Envelope struct { // want `message type Envelope has no generated methods: run go generate$`
 	Order
 	Sent time.Time
 }
