@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // Pool is a fixed number of warm isolates that serve calls, so that a call
@@ -32,7 +33,7 @@ type Pool struct {
 
 	mu         sync.Mutex
 	closed     bool
-	free       []*member     // idle isolates of a RunOn pool, the last one idle first
+	free       *memberStack  // idle isolates of a RunOn pool
 	head, tail *waiter       // callers waiting for an isolate, first come first
 	live       int           // isolates of the pool not yet ended
 	made       int           // isolates made, to number their names
@@ -41,6 +42,9 @@ type Pool struct {
 	stopWatch  func() bool   // stops the watch on parent; nil once stopped
 	watchFired bool          // the watch ran (or runs): wait for watchDone
 	watchDone  chan struct{} // closed when the watch has finished
+
+	closedFlag atomic.Bool  // closed, for RunOn's path without the lock
+	nwait      atomic.Int32 // callers in the queue; changed under mu
 }
 
 // errPortPool is RunOn's error on a pool made by SpawnPortPool.
@@ -61,6 +65,7 @@ func NewPool(ctx context.Context, size int, opts ...Option) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.free = newMemberStack(size)
 	p.start = p.startMemberLocked
 	return p, p.fill()
 }
@@ -152,6 +157,7 @@ func (p *Pool) shutdown() {
 		return
 	}
 	p.closed = true
+	p.closedFlag.Store(true)
 	close(p.closing)
 	var failed *waiter
 	for w := p.head; w != nil; {
@@ -161,11 +167,7 @@ func (p *Pool) shutdown() {
 		w = next
 	}
 	p.head, p.tail = nil, nil
-	idle := p.free
-	p.free = nil
-	for _, m := range idle {
-		m.idle = false
-	}
+	p.nwait.Store(0)
 	if p.live == 0 {
 		close(p.done)
 	}
@@ -177,8 +179,8 @@ func (p *Pool) shutdown() {
 		w.ready <- struct{}{} // m is nil: ErrClosed
 		w = next
 	}
-	for _, m := range idle {
-		p.retire(m)
+	if p.free != nil {
+		p.drain()
 	}
 	if closePort != nil {
 		closePort()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	goruntime "runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,26 +22,64 @@ import (
 // that made them. What it saves is two goroutine switches, a goroutine
 // parked per isolate and an allocation or two per call.
 //
-// An idle member has no goroutine: it counts as blocked in a receive from
-// one of its ports (Isolate.state), so Ping answers at once, Kill with
-// BeforeNextEvent kills it at once, and a kill ends it at once (onKill).
-// A member in a caller's hand is not blocked: Kill(BeforeNextEvent), Ping
-// and Pause wait for the end of the call, as for an isolate between two
-// receives.
+// The free members wait in a lock-free stack (memberStack); the pool's lock
+// is only for callers that must wait (then served first come, first
+// served), for replacing members and for closing.
 //
-// Who ends a member: the caller that holds it, once its call is over, or,
-// for an idle member, whoever takes it out of the free list for that
-// (onKill, shutdown). idle, under Pool.mu, says which.
+// An idle member has no goroutine: it counts as blocked in a receive from
+// one of its ports, by idleMark in Isolate.state, so Ping answers at once
+// and Kill with BeforeNextEvent kills it at once. A member in a caller's
+// hand is not blocked: Kill(BeforeNextEvent), Ping and Pause wait for the
+// end of the call, as for an isolate between two receives.
+//
+// idleMark is also who owns a member: whoever removes it (a caller with
+// take, or a kill with onKill) owns it; the other finds it gone. A kill of
+// an idle member ends it at once (onKill), but leaves it where it is, in
+// the stack or in the hand of a waiting caller: whoever takes that ended
+// member next makes its replacement. So every member of the pool is in one
+// place (the stack, a waiting caller's hand, a running call), the pool
+// never shrinks, and a kill never has to find a member in the stack.
+
+// idleMark in Isolate.state marks an idle member: above the count of
+// blocked receives (which a goroutine started by an earlier call may still
+// change), and counted as one, so that Kill and Ping see it blocked.
+const idleMark = blockedOne << 32
 
 // member is an isolate of a RunOn pool.
 type member struct {
 	Isolate
 	pool *Pool
-	idle bool // in pool.free; under Pool.mu
+	slot uint32 // in the pool's memberStack; a replacement takes it over
 	// last is the context of the last call; a call with the same caller
 	// ctx reuses it (it is immutable: a ctx kept from an earlier call
 	// means the same). Only the caller holding the member touches it.
 	last *callCtx
+}
+
+// take makes the member the caller's; false: a kill has taken it.
+func (m *member) take() bool {
+	for {
+		s := m.state.Load()
+		if s&idleMark == 0 {
+			return false
+		}
+		if m.state.CompareAndSwap(s, s-idleMark) {
+			return true
+		}
+	}
+}
+
+// makeIdle marks the member idle unless an event is pending (a flag).
+func (m *member) makeIdle() bool {
+	for {
+		s := m.state.Load()
+		if s&flagMask != 0 {
+			return false
+		}
+		if m.state.CompareAndSwap(s, s+idleMark) {
+			return true
+		}
+	}
 }
 
 // waiter is a caller waiting for a member; ready is signalled once m is
@@ -56,24 +93,35 @@ type waiter struct {
 
 var signals = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
 
-// startMemberLocked makes one more member and hands it to the first
-// waiting caller, or makes it idle.
-func (p *Pool) startMemberLocked() error {
-	m := &member{pool: p}
+// newMemberLocked makes one more member in slot: idle, or the caller's.
+func (p *Pool) newMemberLocked(slot uint32, idle bool) (*member, error) {
+	m := &member{pool: p, slot: slot}
 	o := &m.Isolate
 	if err := p.initMemberLocked(o); err != nil {
-		return err
+		return nil, err
 	}
-	o.state.Add(blockedOne) // idle
+	if idle {
+		o.state.Add(idleMark)
+	}
 	// A kill of an idle member ends it at once. If the pool's ctx has just
 	// ended, the kill has come already and onKill runs on a goroutine.
 	(*isolateContext)(o).AfterFunc(m.onKill)
+	return m, nil
+}
+
+// startMemberLocked makes one more member and makes it idle: handed to
+// the first waiting caller, or put in the stack.
+func (p *Pool) startMemberLocked() error {
+	m, err := p.newMemberLocked(uint32(p.made), true) // made so far: the first size slots
+	if err != nil {
+		return err
+	}
 	p.giveLocked(m)
 	return nil
 }
 
-// giveLocked gives an idle member (counted blocked) to the first waiting
-// caller, or puts it in the free list.
+// giveLocked hands an idle member to the first waiting caller, or puts it
+// in the stack.
 func (p *Pool) giveLocked(m *member) {
 	if w := p.head; w != nil {
 		p.unqueueLocked(w)
@@ -81,91 +129,100 @@ func (p *Pool) giveLocked(m *member) {
 		w.ready <- struct{}{}
 		return
 	}
-	m.idle = true
-	p.free = append(p.free, m)
+	p.free.put(m)
+}
+
+// pumpLocked hands members from the stack to waiting callers: a member put
+// in the stack while a caller started to wait.
+func (p *Pool) pumpLocked() {
+	for p.head != nil {
+		m := p.free.take()
+		if m == nil {
+			return
+		}
+		p.giveLocked(m)
+	}
 }
 
 // onKill runs when a member's context is cancelled (under its mu, or on a
-// goroutine of its own): an idle member is ended and replaced; one in a
-// caller's hand is left to that caller, which sees the kill under p.mu
-// before it would make the member idle.
+// goroutine of its own): an idle member is ended now. It stays where it is
+// (stack, waiter) until taken: its taker makes the replacement.
 func (m *member) onKill() {
-	p := m.pool
-	p.mu.Lock()
-	idle := m.idle
-	if idle {
-		m.idle = false
-		if i := slices.Index(p.free, m); i >= 0 {
-			p.free = slices.Delete(p.free, i, i+1)
-		}
-	}
-	p.mu.Unlock()
-	if idle {
-		go p.retire(m) // not under m.mu, which the kill holds
+	if m.take() {
+		go m.pool.retire(m, false) // not under m.mu, which the kill holds
 	}
 }
 
-// retire ends a member that has no call and replaces it while the pool is
-// open. Its kill, if any, has decided its outcome.
-func (p *Pool) retire(m *member) {
+// retire ends a member that is not running a call; replace says whether
+// to make its replacement now (onKill leaves that to the member's taker).
+// It returns the replacement, the caller's, or nil.
+func (p *Pool) retire(m *member, replace bool) *member {
 	m.end(nil)
+	return p.memberEnded(m.slot, replace)
+}
+
+// memberEnded counts an ended member and, while the pool is open and if
+// asked, makes its replacement (in its slot), the caller's.
+func (p *Pool) memberEnded(slot uint32, replace bool) *member {
 	p.mu.Lock()
-	p.memberGoneLocked()
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	p.live--
+	var r *member
+	if replace && !p.closed {
+		r, _ = p.newMemberLocked(slot, false) // fails only when the pool's ctx ended: it is closing
+	}
+	if p.closed && p.live == 0 {
+		close(p.done)
+	}
+	return r
+}
+
+// replace makes the replacement of m, ended by onKill, the caller's; nil
+// when the pool is closing.
+func (p *Pool) replace(m *member) *member {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil
+	}
+	r, _ := p.newMemberLocked(m.slot, false)
+	return r
 }
 
 // acquire waits for a member, in FIFO order, and starts an event on it:
-// the member is no longer counted blocked and what its flags asked (a
-// kill, a ping, a pause) is done. It fails with ctx.Err() or ErrClosed;
-// fn must not run then.
+// the member is no longer idle and what its flags asked (a kill, a ping, a
+// pause) is done. It fails with ctx.Err() or ErrClosed; fn must not run
+// then.
 func (p *Pool) acquire(ctx context.Context) (*member, error) {
-	for {
-		p.mu.Lock()
-		if p.closed {
-			p.mu.Unlock()
-			return nil, ErrClosed
-		}
-		var m *member
-		if n := len(p.free); n > 0 {
-			m = p.free[n-1]
-			p.free[n-1] = nil
-			p.free = p.free[:n-1]
-			m.idle = false
-			p.mu.Unlock()
-		} else {
-			if p.closePort != nil {
-				p.mu.Unlock()
-				return nil, errPortPool
-			}
-			w := &waiter{ready: signals.Get().(chan struct{})}
-			p.queueLocked(w)
-			p.mu.Unlock()
-			var err error
-			if m, err = p.wait(ctx, w); err != nil {
-				return nil, err
-			}
-		}
-		o := &m.Isolate
-		o.leaveBlocked()
-		if o.state.Load()&flagMask == 0 && o.ctxEnd.Load() == nil {
-			return m, nil
-		}
-		if err := p.beginSlow(ctx, m); err != errMemberGone {
-			return m, err
+	var m *member
+	if !p.closedFlag.Load() && p.nwait.Load() == 0 {
+		m = p.free.take()
+	}
+	if m == nil {
+		var err error
+		if m, err = p.wait(ctx); err != nil {
+			return nil, err
 		}
 	}
+	if !m.take() {
+		// Killed while idle, and ended: its replacement is ours.
+		if m = p.replace(m); m == nil {
+			return nil, ErrClosed
+		}
+	}
+	if m.state.Load()&flagMask == 0 && m.ctxEnd.Load() == nil {
+		return m, nil
+	}
+	return p.beginSlow(ctx, m)
 }
 
-// errMemberGone: the member taken had been killed; take another.
-var errMemberGone = errors.New("member gone")
-
 // beginSlow starts an event on a member that has one pending: a kill ends
-// it (errMemberGone), a ping is answered, a pause is waited out. While
-// paused, the caller's ctx ending or the pool closing gives the member
-// back and fails the call.
-func (p *Pool) beginSlow(ctx context.Context, m *member) error {
-	o := &m.Isolate
+// it and makes a replacement (ErrClosed when the pool is closing), a ping is answered, a pause
+// is waited out. While paused, the caller's ctx ending or the pool closing
+// gives the member back and fails the call.
+func (p *Pool) beginSlow(ctx context.Context, m *member) (*member, error) {
 	for {
+		o := &m.Isolate
 		o.mu.Lock()
 		f := o.state.Load() & flagMask
 		if f&flagKill != 0 && !o.killed {
@@ -175,21 +232,20 @@ func (p *Pool) beginSlow(ctx context.Context, m *member) error {
 			o.answerPingsLocked()
 		}
 		var unpaused chan struct{}
-		if f&flagPaused != 0 && o.rare != nil && len(o.rare.pauses) > 0 {
+		if !o.killed && f&flagPaused != 0 && o.rare != nil && len(o.rare.pauses) > 0 {
 			unpaused = o.rare.unpaused
-			o.state.Add(blockedOne) // idle while paused: Ping answers, a kill is at once
+			o.state.Add(idleMark) // idle while paused: Ping answers, a kill is at once
 		}
 		killed := o.killed
 		o.mu.Unlock()
 		if killed {
-			if unpaused != nil {
-				o.leaveBlocked()
+			if m = p.retire(m, true); m == nil {
+				return nil, ErrClosed
 			}
-			p.retire(m)
-			return errMemberGone
+			continue
 		}
 		if unpaused == nil {
-			return nil
+			return m, nil
 		}
 		var err error
 		select {
@@ -201,16 +257,34 @@ func (p *Pool) beginSlow(ctx context.Context, m *member) error {
 			err = ErrClosed
 		}
 		if err != nil {
-			p.release(m, true) // still counted blocked
-			return err
+			p.put(m) // idle, or taken by a kill: its next taker replaces it
+			return nil, err
 		}
-		o.leaveBlocked()
+		if !m.take() {
+			if m = p.replace(m); m == nil {
+				return nil, ErrClosed
+			}
+		}
 	}
 }
 
-// wait waits for w's member. If ctx ends first, w leaves the queue, or
-// gives back the member it got meanwhile.
-func (p *Pool) wait(ctx context.Context, w *waiter) (*member, error) {
+// wait queues the caller and waits for a member, first come, first
+// served. If ctx ends first, the caller leaves the queue, or gives back
+// the member it got meanwhile.
+func (p *Pool) wait(ctx context.Context) (*member, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if p.closePort != nil {
+		p.mu.Unlock()
+		return nil, errPortPool
+	}
+	w := &waiter{ready: signals.Get().(chan struct{})}
+	p.queueLocked(w)
+	p.pumpLocked() // a member may be in the stack after all (nwait was 0)
+	p.mu.Unlock()
 	defer signals.Put(w.ready)
 	if d := ctx.Done(); d == nil {
 		<-w.ready
@@ -227,7 +301,7 @@ func (p *Pool) wait(ctx context.Context, w *waiter) (*member, error) {
 			p.mu.Unlock()
 			<-w.ready // given a member (or failed) meanwhile
 			if w.m != nil {
-				p.release(w.m, true)
+				p.put(w.m)
 			}
 			return nil, ctx.Err()
 		}
@@ -238,18 +312,41 @@ func (p *Pool) wait(ctx context.Context, w *waiter) (*member, error) {
 	return w.m, nil
 }
 
-// release gives back a member whose event is over and that is counted
-// blocked again, or ends it: when it was killed (the kill ends it now,
-// under p.mu or here) or the pool has closed.
-func (p *Pool) release(m *member, alive bool) {
-	p.mu.Lock()
-	if alive && !p.closed && m.ctxEnd.Load() == nil {
-		p.giveLocked(m)
+// put gives back an idle member (or one a kill took: a tombstone for its
+// next taker): to the first waiting caller, else into the stack. After a
+// close it ends what it finds.
+func (p *Pool) put(m *member) {
+	if p.nwait.Load() != 0 {
+		p.mu.Lock()
+		if !p.closed {
+			p.giveLocked(m)
+			p.mu.Unlock()
+			return
+		}
 		p.mu.Unlock()
-		return
 	}
-	p.mu.Unlock()
-	p.retire(m)
+	p.free.put(m)
+	// Look after putting: a caller that began to wait, or a close, that
+	// did not see m in the stack is seen now.
+	if p.nwait.Load() != 0 {
+		p.mu.Lock()
+		if !p.closed {
+			p.pumpLocked()
+		}
+		p.mu.Unlock()
+	}
+	if p.closedFlag.Load() {
+		p.drain()
+	}
+}
+
+// drain ends the members in the stack once the pool has closed.
+func (p *Pool) drain() {
+	for m := p.free.take(); m != nil; m = p.free.take() {
+		if m.take() {
+			p.retire(m, false)
+		}
+	}
 }
 
 func (p *Pool) queueLocked(w *waiter) {
@@ -260,6 +357,7 @@ func (p *Pool) queueLocked(w *waiter) {
 		p.tail.next = w
 	}
 	p.tail = w
+	p.nwait.Add(1)
 }
 
 func (p *Pool) unqueueLocked(w *waiter) {
@@ -274,6 +372,7 @@ func (p *Pool) unqueueLocked(w *waiter) {
 		p.tail = w.prev
 	}
 	w.prev, w.next, w.queued = nil, nil, false
+	p.nwait.Add(-1)
 }
 
 // callCtx is the context a call's fn runs with: the caller's values and
@@ -411,10 +510,11 @@ func runInline[R any](m *member, caller context.Context, fn func(ctx context.Con
 
 // endEvent ends the event of a call that returned (or never ran): what
 // came for the member meanwhile is done (a BeforeNextEvent kill, pings),
-// and the member is given back, or ended if it was killed.
+// and the member is given back idle, or ended and replaced if it was
+// killed.
 func (p *Pool) endEvent(m *member) {
 	o := &m.Isolate
-	if !o.enterBlocked() {
+	if !m.makeIdle() {
 		o.mu.Lock()
 		f := o.state.Load() & flagMask
 		if f&flagKill != 0 && !o.killed {
@@ -423,25 +523,54 @@ func (p *Pool) endEvent(m *member) {
 		if f&flagPing != 0 {
 			o.answerPingsLocked()
 		}
-		o.state.Add(blockedOne) // idle, paused or not
+		killed := o.killed
+		if !killed {
+			o.state.Add(idleMark) // idle, paused or not
+		}
 		o.mu.Unlock()
+		if killed {
+			p.endKilled(m)
+			return
+		}
 	}
-	p.release(m, true)
+	// A kill that came before makeIdle did not see the member idle: it is
+	// the caller's to end. One that comes after takes it (onKill).
+	if o.ctxEnd.Load() != nil && m.take() {
+		p.endKilled(m)
+		return
+	}
+	p.put(m) // idle, or taken by the kill: its next taker replaces it
 }
 
-// endFailed ends a member whose fn did not return and reports what RunOn
-// returns, as Run does: the first cause the isolate ended with.
+// endKilled ends a killed member of the caller's and gives back its
+// replacement.
+func (p *Pool) endKilled(m *member) {
+	if r := p.retire(m, true); r != nil {
+		r.state.Add(idleMark)
+		p.put(r)
+	}
+}
+
+// endFailed ends a member whose fn did not return, gives back its
+// replacement, and reports what RunOn returns: the *RemoteError of a
+// panic (even if the isolate had been killed first: the panic is what
+// became of the call), else, as Run, the first cause the isolate ended
+// with, or the error of Exit.
 func (p *Pool) endFailed(m *member, rerr *RemoteError) error {
 	o := &m.Isolate
 	m.end(rerr)
-	o.mu.Lock()
-	err := o.outcome
-	o.mu.Unlock()
-	p.mu.Lock()
-	p.memberGoneLocked()
-	p.mu.Unlock()
-	if err == nil {
-		err = errRunExited
+	var err error = rerr
+	if rerr == nil {
+		o.mu.Lock()
+		err = o.outcome
+		o.mu.Unlock()
+		if err == nil {
+			err = errRunExited
+		}
+	}
+	if r := p.memberEnded(m.slot, true); r != nil {
+		r.state.Add(idleMark)
+		p.put(r)
 	}
 	return err
 }
