@@ -14,9 +14,13 @@ import (
 // SpawnIPool is built on it).
 //
 // A pool never shrinks and never stalls: an isolate of it that ends (a
-// panic, Exit, a kill) is replaced by a new one while the pool is open.
-// Close, or cancelling the context the pool was made with, shuts it down;
-// after that it leaves no goroutine behind.
+// panic, Exit, a kill) is replaced by a new one while the pool is open (in
+// a RunOn pool, an idle isolate killed is replaced when its place is next
+// taken). Close, or cancelling the context the pool was made with, shuts
+// it down; after that it leaves no goroutine behind.
+//
+// An idle isolate of a RunOn pool has no goroutine: a call runs on its
+// caller's goroutine (see RunOn). Each isolate of a port pool has one.
 //
 // A *Pool is a handle, sendable as *Isolate is: its methods are safe for
 // concurrent use, so it may be shared with other isolates (a generated port
@@ -25,8 +29,8 @@ type Pool struct {
 	size   int
 	parent context.Context // the pool's ctx: its values, deadline and cancellation
 	opts   []Option
-	// start makes one more isolate of the pool and starts its goroutine;
-	// called under mu.
+	// start makes one more isolate of the pool (and starts its goroutine,
+	// in a port pool); called under mu.
 	start func() error
 	// closePort closes the shared port of a port pool; nil for RunOn's.
 	closePort func()
@@ -59,7 +63,7 @@ var errPortPool = errors.New("isolate: RunOn on a pool made by SpawnPortPool")
 // ctx closes the pool as Close does and also kills its isolates, which
 // cancels the contexts of the calls running. NewPool fails when size < 1 or
 // ctx has already ended. Call Close (or cancel ctx and then Close) when done:
-// until then the pool's goroutines live.
+// until then its isolates live.
 func NewPool(ctx context.Context, size int, opts ...Option) (*Pool, error) {
 	p, err := newPool(ctx, size, opts)
 	if err != nil {
