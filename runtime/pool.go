@@ -37,7 +37,7 @@ type Pool struct {
 
 	mu         sync.Mutex
 	closed     bool
-	free       *memberStack  // idle isolates of a RunOn pool
+	free       *memberSet    // idle isolates of a RunOn pool
 	head, tail *waiter       // callers waiting for an isolate, first come first
 	live       int           // isolates of the pool not yet ended
 	made       int           // isolates made, to number their names
@@ -69,7 +69,7 @@ func NewPool(ctx context.Context, size int, opts ...Option) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.free = newMemberStack(size)
+	p.free = newMemberSet(size)
 	p.start = p.startMemberLocked
 	return p, p.fill()
 }

@@ -22,7 +22,7 @@ import (
 // that made them. What it saves is two goroutine switches, a goroutine
 // parked per isolate and an allocation or two per call.
 //
-// The free members wait in a lock-free stack (memberStack); the pool's lock
+// The free members wait in a lock-free set (memberSet); the pool's lock
 // is only for callers that must wait (then served first come, first
 // served), for replacing members and for closing.
 //
@@ -35,10 +35,10 @@ import (
 // idleMark is also who owns a member: whoever removes it (a caller with
 // take, or a kill with onKill) owns it; the other finds it gone. A kill of
 // an idle member ends it at once (onKill), but leaves it where it is, in
-// the stack or in the hand of a waiting caller: whoever takes that ended
+// the set or in the hand of a waiting caller: whoever takes that ended
 // member next makes its replacement. So every member of the pool is in one
-// place (the stack, a waiting caller's hand, a running call), the pool
-// never shrinks, and a kill never has to find a member in the stack.
+// place (the set, a waiting caller's hand, a running call), the pool
+// never shrinks, and a kill never has to find a member in the set.
 
 // idleMark in Isolate.state marks an idle member: above the count of
 // blocked receives (which a goroutine started by an earlier call may still
@@ -49,7 +49,7 @@ const idleMark = blockedOne << 32
 type member struct {
 	Isolate
 	pool *Pool
-	slot uint32 // in the pool's memberStack; a replacement takes it over
+	slot uint32 // in the pool's memberSet; a replacement takes it over
 	// last is the context of the last call; a call with the same caller
 	// ctx reuses it (it is immutable: a ctx kept from an earlier call
 	// means the same). Only the caller holding the member touches it.
@@ -110,7 +110,7 @@ func (p *Pool) newMemberLocked(slot uint32, idle bool) (*member, error) {
 }
 
 // startMemberLocked makes one more member and makes it idle: handed to
-// the first waiting caller, or put in the stack.
+// the first waiting caller, or put in the free set.
 func (p *Pool) startMemberLocked() error {
 	m, err := p.newMemberLocked(uint32(p.made), true) // made so far: the first size slots
 	if err != nil {
@@ -121,7 +121,7 @@ func (p *Pool) startMemberLocked() error {
 }
 
 // giveLocked hands an idle member to the first waiting caller, or puts it
-// in the stack.
+// in the free set.
 func (p *Pool) giveLocked(m *member) {
 	if w := p.head; w != nil {
 		p.unqueueLocked(w)
@@ -132,8 +132,8 @@ func (p *Pool) giveLocked(m *member) {
 	p.free.put(m)
 }
 
-// pumpLocked hands members from the stack to waiting callers: a member put
-// in the stack while a caller started to wait.
+// pumpLocked hands members from the free set to waiting callers: a member put
+// in the free set while a caller started to wait.
 func (p *Pool) pumpLocked() {
 	for p.head != nil {
 		m := p.free.take()
@@ -146,7 +146,7 @@ func (p *Pool) pumpLocked() {
 
 // onKill runs when a member's context is cancelled (under its mu, or on a
 // goroutine of its own): an idle member is ended now. It stays where it is
-// (stack, waiter) until taken: its taker makes the replacement.
+// (free set, waiter) until taken: its taker makes the replacement.
 func (m *member) onKill() {
 	if m.take() {
 		go m.pool.retire(m, false) // not under m.mu, which the kill holds
@@ -283,7 +283,7 @@ func (p *Pool) wait(ctx context.Context) (*member, error) {
 	}
 	w := &waiter{ready: signals.Get().(chan struct{})}
 	p.queueLocked(w)
-	p.pumpLocked() // a member may be in the stack after all (nwait was 0)
+	p.pumpLocked() // a member may be in the free set after all (nwait was 0)
 	p.mu.Unlock()
 	defer signals.Put(w.ready)
 	if d := ctx.Done(); d == nil {
@@ -313,7 +313,7 @@ func (p *Pool) wait(ctx context.Context) (*member, error) {
 }
 
 // put gives back an idle member (or one a kill took: a tombstone for its
-// next taker): to the first waiting caller, else into the stack. After a
+// next taker): to the first waiting caller, else into the free set. After a
 // close it ends what it finds.
 func (p *Pool) put(m *member) {
 	if p.nwait.Load() != 0 {
@@ -327,7 +327,7 @@ func (p *Pool) put(m *member) {
 	}
 	p.free.put(m)
 	// Look after putting: a caller that began to wait, or a close, that
-	// did not see m in the stack is seen now.
+	// did not see m in the free set is seen now.
 	if p.nwait.Load() != 0 {
 		p.mu.Lock()
 		if !p.closed {
@@ -340,7 +340,7 @@ func (p *Pool) put(m *member) {
 	}
 }
 
-// drain ends the members in the stack once the pool has closed.
+// drain ends the members in the free set once the pool has closed.
 func (p *Pool) drain() {
 	for m := p.free.take(); m != nil; m = p.free.take() {
 		if m.take() {

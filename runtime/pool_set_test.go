@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// TestMemberStack cycles members through a stack from many goroutines:
+// TestMemberSet cycles members through a set from many goroutines:
 // none is lost or duplicated.
-func TestMemberStack(t *testing.T) {
+func TestMemberSet(t *testing.T) {
 	for _, size := range []int{1, 2, 3, 4, 64} {
-		r := newMemberStack(size)
+		r := newMemberSet(size)
 		for i := range size {
 			r.put(&member{slot: uint32(i)})
 		}
@@ -27,12 +27,12 @@ func TestMemberStack(t *testing.T) {
 		seen := map[*member]bool{}
 		for m := r.take(); m != nil; m = r.take() {
 			if seen[m] {
-				t.Fatalf("size %d: member twice in the stack", size)
+				t.Fatalf("size %d: member twice in the set", size)
 			}
 			seen[m] = true
 		}
 		if len(seen) != size {
-			t.Fatalf("size %d: %d members left in the stack", size, len(seen))
+			t.Fatalf("size %d: %d members left in the set", size, len(seen))
 		}
 	}
 }
