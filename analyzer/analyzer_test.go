@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 
 func TestSuite(t *testing.T) {
 	seen := map[string]bool{}
-	for _, a := range analyzer.Analyzers {
+	for _, a := range slices.Concat(analyzer.Analyzers, analyzer.OptIn) {
 		if seen[a.Name] {
 			t.Errorf("two rules named %q", a.Name)
 		}
@@ -32,6 +33,25 @@ func TestSuite(t *testing.T) {
 	}
 	if err := analysis.Validate(analyzer.Analyzers); err != nil {
 		t.Fatal(err)
+	}
+	// The opt-in rules stay out of the default suite.
+	for _, a := range analyzer.OptIn {
+		if slices.Contains(analyzer.Analyzers, a) {
+			t.Errorf("opt-in rule %s is in Analyzers", a.Name)
+		}
+	}
+	all, err := analyzer.Suite("goroutine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := analysis.Validate(all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(analyzer.Analyzers)+1 {
+		t.Errorf("Suite(goroutine) has %d rules, want %d", len(all), len(analyzer.Analyzers)+1)
+	}
+	if _, err := analyzer.Suite("nosuchrule"); err == nil {
+		t.Error("Suite accepted an unknown rule")
 	}
 }
 
@@ -337,7 +357,11 @@ func runSuite(t *testing.T, dir string, patterns ...string) {
 	if len(pkgs) == 0 {
 		t.Fatal("no packages")
 	}
-	graph, err := checker.Analyze(analyzer.Analyzers, pkgs, nil)
+	suite, err := analyzer.Suite("goroutine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := checker.Analyze(suite, pkgs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

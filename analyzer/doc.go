@@ -29,6 +29,17 @@
 //   - directive (analyzer/directive): a malformed, unknown or misplaced
 //     //isolate: directive, and an //isolate:ignore that silenced nothing.
 //
+// [OptIn] holds the rules that are off by default because they check code
+// that does not use isolates; [Suite] returns the suite with some of them
+// turned on (isolatevet -goroutine, the golangci-lint plugin's enable
+// setting):
+//
+//   - goroutine (analyzer/goroutine): plain goroutines (DESIGN §10): memory
+//     that one goroutine writes while another may access it with nothing
+//     between that could synchronize them, loop variables shared by every
+//     iteration before go1.22, captured err variables and named results,
+//     unguarded counters.
+//
 // The sendability classes they share (sendable, copyable, transferable) are
 // defined once, in package internal/sendable, and the directives are parsed
 // once, in package internal/directive; the generator uses both too, so the
@@ -38,7 +49,7 @@
 // # Running it
 //
 //	go vet -vettool=$(which isolatevet) ./...
-//	isolatevet [-fix] [-diff] [-json] [-send=false ...] ./...
+//	isolatevet [-fix] [-diff] [-json] [-send=false ...] [-goroutine] ./...
 //	isolatevet help send
 //
 // See cmd/isolatevet for flags and exit codes. A line ending with, or

@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # stdcheck.sh runs isolatevet over the whole standard library and all of
 # golang.org/x/tools, fails if it panics or errors there, and compares its
-# wall time with go vet's default suite on the same packages.
+# wall time (and, with -mem, its peak memory) with go vet's default suite on
+# the same packages.
+#
+# The opt-in goroutine rule runs too (isolatevet -goroutine): its findings
+# are listed, and each must be one of the reviewed findings in
+# analyzer/stdcheck.goroutine (real races in those trees, with the verdict);
+# a new one fails the check until it is reviewed. Lines there are the
+# findings as printed, "tree:file:line:col: message", tree being std or
+# x-tools and the file relative to the tree's root (both trees are pinned:
+# this Go toolchain, and x/tools at $tools_version), each after a comment
+# with the verdict.
 #
 # Usage:
 #
 #	analyzer/stdcheck.sh           # check, then time: RUNS interleaved runs each (default 5)
 #	analyzer/stdcheck.sh -check    # check only, one run of each mode (for CI)
+#	analyzer/stdcheck.sh -mem      # check, then peak memory (max RSS) of one run each, with /usr/bin/time -v
 #
 # Timings use a warm build cache for both tools (compiled export data of
 # every dependency is cached) but never a cached vet result: go vet caches
@@ -19,9 +30,10 @@
 set -euo pipefail
 
 mode=time
-if [ "${1:-}" = "-check" ]; then
-	mode=check
-fi
+case "${1:-}" in
+-check) mode=check ;;
+-mem) mode=mem ;;
+esac
 runs=${RUNS:-5}
 tools_version=v0.52.0
 
@@ -66,6 +78,52 @@ check() {
 	done
 }
 
+# checkgoroutine TREE DIR PATTERN: the goroutine rule's findings, each of
+# which must be reviewed in analyzer/stdcheck.goroutine.
+checkgoroutine() {
+	local tree=$1 dir=$2 pattern=$3 out status line rel bad=0
+	echo "== isolatevet -goroutine $pattern (in $dir)"
+	set +e
+	out=$(cd "$dir" && GOFLAGS=-mod=mod "$vet" -goroutine "$pattern" 2>&1)
+	status=$?
+	set -e
+	if grep -q -e 'panic:' -e 'internal error' -e 'goroutine [0-9]* \[' <<<"$out"; then
+		echo "isolatevet -goroutine panicked:"; echo "$out" | head -50; exit 1
+	fi
+	if [ $status -ne 0 ] && [ $status -ne 3 ]; then
+		echo "exit status $status:"; echo "$out" | head -50; exit 1
+	fi
+	local base=$dir
+	[ "$tree" = std ] && base=$(go env GOROOT)/src
+	while IFS= read -r line; do
+		[ -z "$line" ] && continue
+		case "$line" in
+		"$base"/*) rel=${line#"$base"/} ;;
+		*) rel=$line ;;
+		esac
+		if grep -v "^#" "$root/analyzer/stdcheck.goroutine" | grep -qxF -- "$tree:$rel"; then
+			echo "reviewed: $tree:$rel"
+		else
+			echo "NOT REVIEWED: $tree:$rel"; bad=1
+		fi
+	done < <(grep -v -e '^#' -e $'^\t' <<<"$out" | grep -e ': data race on ' -e ': loop variable ' || true)
+	if [ $bad -ne 0 ]; then
+		echo "new goroutine findings: review each (a real race goes into analyzer/stdcheck.goroutine with its verdict; a false positive is a bug of the rule)"
+		exit 1
+	fi
+}
+
+# mem LABEL DIR CMD...: one run of CMD under /usr/bin/time -v; print its
+# wall time and maximum resident set size.
+mem() {
+	local label=$1 dir=$2 log
+	shift 2
+	log=$work/mem.log
+	(cd "$dir" && GOFLAGS=-mod=mod /usr/bin/time -v "$@" >/dev/null 2>"$log") || true
+	awk -v l="$label" -F': ' '/Elapsed \(wall clock\)/ { w = $2 } /Maximum resident set size/ { r = $2 }
+		END { printf "%-44s wall %8s  max RSS %7.0f MB\n", l, w, r / 1024 }' "$log"
+}
+
 # now: seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 
@@ -97,7 +155,7 @@ bench() {
 		key=stdcheck$$x$i
 		timeit "$label.govet" "$dir" go vet -printf.funcs="$key" "$pattern"
 		timeit "$label.vettool" "$dir" go vet -vettool="$vet" -sendable="example.com/$key.T" "$pattern"
-		timeit "$label.standalone" "$dir" "$vet" "$pattern"
+		timeit "$label.standalone" "$dir" "$vet" -sendable="example.com/$key.S" "$pattern"
 	done
 	read -r gm gmin < <(stats "$label.govet")
 	read -r vm vmin < <(stats "$label.vettool")
@@ -110,7 +168,21 @@ bench() {
 echo "go: $(go version); $(nproc) CPUs; rules: $("$vet" help | awk '/^Rules/ { on = 1; next } on && /^\t/ { printf "%s ", $1 } on && /^$/ { exit }')"
 check "$root" std
 check "$work/tools" ./...
+checkgoroutine std "$root" std
+checkgoroutine x-tools "$work/tools" ./...
 if [ $mode = check ]; then
+	exit 0
+fi
+if [ $mode = mem ]; then
+	# The checks above warmed the build cache (export data, facts); a fresh
+	# flag value per run makes every vet action run again, as in bench.
+	for tree in std x-tools; do
+		if [ $tree = std ]; then dir=$root pattern=std; else dir=$work/tools pattern=./...; fi
+		key=stdcheckmem$$$tree
+		mem "go vet $pattern" "$dir" go vet -printf.funcs="$key" "$pattern"
+		mem "isolatevet $pattern" "$dir" "$vet" -sendable="example.com/$key.A" "$pattern"
+		mem "isolatevet -goroutine $pattern" "$dir" "$vet" -goroutine -sendable="example.com/$key.B" "$pattern"
+	done
 	exit 0
 fi
 bench std "$root" std

@@ -14,8 +14,17 @@
 // and, where needed, unexported helpers named isolategen…, so that they
 // cannot collide with user code. The last line of DeepCopyInto's doc
 // comment is the type's fingerprint (internal/fingerprint), which the
-// analyzer's stale rule recomputes. Generated code does not import the
-// runtime.
+// analyzer's stale rule recomputes. Generated code imports the runtime only
+// for its identity memo (runtime.Memo) and for ports.
+//
+// For every //isolate:unchecked type T it writes
+//
+//	func (T) IsolateUnchecked() {} // runtime.Unchecked: ports send T and *T as plain copies
+//
+// with T's type parameters if it has any, on *T when T holds a lock (go
+// vet's copylocks would report a value receiver; the runtime asks both T
+// and *T), and not at all on an interface, or when T has the method
+// already. An unchecked pointer type cannot have it and is an error.
 //
 // # What a copy does
 //
@@ -26,24 +35,55 @@
 // staying nil and empty staying empty (non-nil, length 0); arrays are
 // copied element by element, arrays of pointers included; anonymous
 // structs, embedded and unexported fields are expanded in place; other
-// message types, and types from any package with a DeepCopyInto(*T)
-// method, are copied by that method. Slices of sendable elements are
+// message types of the package are expanded in place (but those marked
+// tree, copied by their method), and types from any other package with a
+// DeepCopyInto(*T) method are copied by that method. Slices of sendable elements are
 // copied with one make and copy, maps of sendable values with maps.Clone;
 // there are no closures, interface calls or reflection.
+//
+// # Allocations
+//
+// A copy that does not track identity plans its allocations across the
+// value, where a hand-written copy allocates value by value. The pointees
+// of a slice or map of pointers are carved from one backing array (a slab)
+// per collection, and so is every slice of sendable elements held in one
+// field of the collection's elements (all the Tags of all the line items):
+// a first pass counts, one make allocates, each slice gets its part with
+// its capacity cut to its length, so that an append reallocates rather than
+// writing into its neighbour. Maps are made with their final size, strings
+// are never copied (they are immutable), and the package's other message
+// types are expanded in place rather than called, so that their parts join
+// the slabs. On the bench's Order this takes 13 allocations where the
+// hand-written copy takes 38.
+//
+// The cost is memory kept alive: the garbage collector frees a slab only
+// when nothing points into any part of it, so one element of the copy kept
+// alive (a *Product held after the Order is dropped, one line's Tags)
+// keeps its whole slab alive, every pointee or every slice of that
+// collection. Copy such an element out on its own (its DeepCopy) when it
+// must outlive the rest of a large message. Copies that track identity
+// allocate value by value, as the memo knows values by their address.
 //
 // # Identity
 //
 // A type whose graph can reach a type again through pointers, slices or
 // maps (computed on the types, not the values) may hold values that share
 // and cycle. Its copy threads a memo table through unexported helper
-// methods: every pointer, and every slice on a cycle of the type graph, is
-// copied once, so a value reached twice is shared in the copy too and a
-// cycle stays a cycle, including one back to the value DeepCopyInto was
-// called on. A slice is known by its first element: slices starting at the
-// same element share their copy when the later one is no longer. Maps
-// cannot be told apart without reflection: a map shared by two parents is
-// copied twice, and a type that can reach itself through maps alone is an
-// error. Types that cannot cycle pay nothing: no helper, no memo, no map.
+// methods: every pointer, and every slice and map on a cycle of the type
+// graph, is copied once, so a value reached twice is shared in the copy too
+// and a cycle stays a cycle, including one back to the value DeepCopyInto
+// was called on. A slice is known by its first element: slices starting at
+// the same element share their copy when the later one is no longer. A map
+// is known by the map itself (a map value is a reference): a map shared by
+// two parents is one map in the copy, and a map that holds itself, as
+// type T map[string]T can, holds its copy. A pointer into a copied value
+// (a.P = &a.F) points into the copy (c.P == &c.F): a struct's fields whose
+// address a tracked pointer type can hold are entered in that pointer's
+// table when the struct is copied, before anything it reaches, and the
+// root's are compared directly, as the root is. Such a pointer reached
+// before the value that holds its target, and a pointer to a slice or
+// array element, get memory of their own. Types that cannot cycle pay
+// nothing: no helper, no memo, no map.
 // //isolate:message tree drops the memo for types the author promises
 // never share or cycle; their copy recurses, and a cycle never ends.
 //
@@ -51,8 +91,9 @@
 //
 // For every //isolate:port interface I it writes
 //
-//	type IPort struct{ … }  // sendable: a runtime.SendPort and a *runtime.Isolate; implements I
+//	type IPort struct{ … }  // sendable: a runtime.SendPort, and a *runtime.Isolate or *runtime.Pool; implements I
 //	func SpawnI(ctx context.Context, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Isolate, error)
+//	func SpawnIPool(ctx context.Context, size int, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Pool, error)
 //
 // SpawnI starts an isolate (runtime.SpawnPort) that calls newImpl and then
 // serves one call at a time, in each caller's order, each under
@@ -74,11 +115,26 @@
 // isolate's own context, not the caller's, so that runtime.Current and
 // ports made with it belong to the serving isolate.
 //
+// SpawnIPool starts size isolates (runtime.SpawnPortPool) that serve one
+// shared queue of calls: a call goes to the first free isolate. Each
+// isolate calls newImpl itself, so each has its own implementation and
+// state, and successive calls, even one caller's, may land on different
+// state: a pool suits implementations that any isolate may answer for
+// (replicas, caches, connections, scratch space), SpawnI one whose state
+// must be one. A panic reaches its caller as *runtime.RemoteError, as with
+// SpawnI; with errors fatal the pool replaces that isolate, with fresh
+// newImpl state, and goes on with size isolates. (*runtime.Pool).Close
+// makes later calls and calls still queued return runtime.ErrClosed and lets
+// calls being served finish; cancelling ctx also cancels their contexts.
+// The port is the same IPort type: its calls wait with Reply.WaitPool
+// instead of Reply.Wait, and it stays sendable and comparable.
+//
 // A parameter or result that is not sendable or copyable
 // (internal/sendable), a variadic method, a context.Context other than
 // first, an embedded constraint, a generic port interface, an unexported
-// method of another package, and a declaration already named IPort or
-// SpawnI are errors at file:line:col.
+// method of another package, a declaration already named IPort, SpawnI or
+// SpawnIPool, and a port IPool beside a port I (SpawnIPool would be both)
+// are errors at file:line:col.
 //
 // # Errors
 //
@@ -102,7 +158,22 @@
 // information. The existing output file is replaced by an empty one while
 // loading, so that stale generated code never stands in the way; type
 // errors that only missing generated code explains (undefined names and
-// methods) are tolerated, any other is reported.
+// methods) are tolerated, any other is reported. Every package they import
+// must type-check too, since its types decide the copy: an error there is
+// reported at its position, and nothing is written.
+//
+// # The wire codec
+//
+// For //isolate:message wire types and //isolate:port wire interfaces it
+// also writes the wire codec of remote/wire.md (plan_wire.go, emit_wire.go):
+// AppendIsolateWire and DecodeIsolateWire on *T for the type and every
+// type of the package it holds, built on github.com/tinylib/msgp/msgp
+// primitives; for a port, BindIsolateWire, ServeIsolateWire and the Args
+// and Results codecs of each call. It is opt-in so that programs that never
+// leave the process link no encoding library, and so that a message that
+// holds a type which cannot cross (another package's struct without a
+// codec, a generic type) keeps its copy; with wire, such a field is an
+// error at its position, unless tagged isolate:"-".
 //
 // # Load, plan, emit
 //

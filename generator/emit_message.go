@@ -2,6 +2,7 @@ package generator
 
 import (
 	"go/types"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -22,12 +23,30 @@ func emitPackage(l *loaded, p *packagePlan) *jen.File {
 			out(f, m)
 		}
 	}
+	for _, u := range p.unchecked {
+		emitUnchecked(f, u)
+	}
 	for _, pp := range p.ports {
 		for _, out := range portOutputs {
 			out(f, pp)
 		}
 	}
 	return f
+}
+
+// emitUnchecked renders the marker method of an //isolate:unchecked type.
+func emitUnchecked(f *jen.File, u *uncheckedPlan) {
+	_, tuse := typeParams(u.named)
+	name := u.named.Obj().Name()
+	recv := jen.Id(name).Types(tuse...)
+	if u.ptr {
+		recv = jen.Op("*").Add(recv)
+	}
+	f.Commentf("%s marks %s as //isolate:unchecked (runtime.Unchecked): its", uncheckedMethod, name)
+	f.Commentf("author vouches that sharing a %s between isolates is safe, so ports", name)
+	f.Commentf("send a %s, or a *%s, as a plain Go copy. It is never called.", name, name)
+	f.Func().Params(recv).Id(uncheckedMethod).Params().Block()
+	f.Line()
 }
 
 // messageOutputs render the declarations of one message type, in order. A
@@ -38,6 +57,7 @@ var messageOutputs = []func(f *jen.File, m *messagePlan){
 	emitDeepCopy,
 	emitTransfer,
 	emitCopier,
+	emitWire,
 }
 
 // emitDeepCopyInto renders DeepCopyInto: a shallow copy, then the plan's
@@ -50,7 +70,7 @@ func emitDeepCopyInto(f *jen.File, m *messagePlan) {
 	}
 	switch m.mode {
 	case modeTracked:
-		doc = append(doc, "Values reached more than once through pointers, and cycles, keep their", "shape in the copy.")
+		doc = append(doc, "Values reached more than once (through pointers, slices or maps), and", "cycles, keep their shape in the copy.")
 	case modeTree:
 		doc = append(doc, "Values are copied as a tree (//isolate:message tree): shared values", "are copied once per reference, and a cycle never ends.")
 	}
@@ -232,6 +252,14 @@ func inline(g *jen.Group, s *step) {
 	case *types.Named:
 		fix(g, s.under)
 	case *types.Struct:
+		for _, r := range s.interior {
+			// A pointer into this value, reached later, points into its copy.
+			key := jen.Qual("unsafe", "Pointer").Call(jen.Op("&").Id("in").Dot(strings.Join(r.path, ".")))
+			g.If(
+				jen.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(r.helper.seen).Dot("At").Call(key),
+				jen.Op("!").Id("ok"),
+			).Block(jen.Op("*").Id("p").Op("=").Op("&").Id("out").Dot(strings.Join(r.path, ".")))
+		}
 		for _, f := range s.fields {
 			place(g, f.step, id("in").sel(f.name), id("out").sel(f.name), true, true, false)
 		}
@@ -323,7 +351,12 @@ func place(g *jen.Group, s *step, inE, outE expr, copied, field, own bool) {
 // pointerBody copies a non-nil pointer: in and out are **E in scope.
 func pointerBody(g *jen.Group, s *step, p *types.Pointer) {
 	e := s.elem
-	g.Op("*").Id("out").Op("=").New(typeCode(p.Elem()))
+	if sp := s.fromSlab; sp != nil {
+		g.Op("*").Id("out").Op("=").Op("&").Id(sp.name).Index(jen.Lit(0))
+		g.Id(sp.name).Op("=").Id(sp.name).Index(jen.Lit(1), jen.Empty())
+	} else {
+		g.Op("*").Id("out").Op("=").New(typeCode(p.Elem()))
+	}
 	switch e.how {
 	case actAssign:
 		g.Op("**").Id("out").Op("=").Op("**").Id("in")
@@ -342,6 +375,14 @@ func pointerBody(g *jen.Group, s *step, p *types.Pointer) {
 // sliceBody copies a non-nil slice from inE to outE, both of s's type.
 func sliceBody(g *jen.Group, s *step, inE, outE expr, deref bool) {
 	if s.elem.how == actAssign {
+		if sp := s.fromSlab; sp != nil {
+			// Carved from the slab, its capacity cut to its length, so
+			// that an append never writes into a neighbour.
+			g.Id("n").Op(":=").Copy(jen.Id(sp.name), inE())
+			g.Add(outE()).Op("=").Id(sp.name).Index(jen.Empty(), jen.Id("n"), jen.Id("n"))
+			g.Id(sp.name).Op("=").Id(sp.name).Index(jen.Id("n"), jen.Empty())
+			return
+		}
 		g.Add(outE()).Op("=").Make(typeCode(s.t), jen.Len(inE()))
 		g.Copy(outE(), inE())
 		return
@@ -356,6 +397,7 @@ func sliceBody(g *jen.Group, s *step, inE, outE expr, deref bool) {
 	}
 	g.Id("dst").Op(":=").Make(typeCode(s.t), jen.Len(inE()))
 	g.Id("src").Op(":=").Add(src).Index(jen.Empty(), jen.Len(jen.Id("dst")))
+	slabs(g, s, id("src"), false)
 	g.For(jen.Id("i").Op(":=").Range().Id("src")).BlockFunc(func(g *jen.Group) {
 		place(g, s.elem, id("src").idx(), id("dst").idx(), false, false, true)
 	})
@@ -372,10 +414,47 @@ func mapBody(g *jen.Group, s *step, inE, outE expr) {
 		return
 	}
 	g.Id("m").Op(":=").Make(typeCode(s.t), jen.Len(inE()))
+	slabs(g, s, inE, true)
 	g.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Add(inE())).BlockFunc(func(g *jen.Group) {
 		mapValue(g, s.elem)
 	})
 	g.Add(outE()).Op("=").Id("m")
+}
+
+// slabs declares the slabs of collection step s over coll, a slice or a
+// map: pointees one per element, field slices as long as the first pass
+// over coll counts.
+func slabs(g *jen.Group, s *step, coll expr, isMap bool) {
+	for _, sp := range s.slabs {
+		slab := jen.Index().Add(typeCode(sp.elem))
+		if sp.pointees {
+			g.Id(sp.name).Op(":=").Make(slab, jen.Len(coll()))
+			continue
+		}
+		g.Var().Id(sp.name).Add(slab.Clone())
+		g.BlockFunc(func(g *jen.Group) {
+			g.Id("n").Op(":=").Lit(0)
+			var loop *jen.Statement
+			var elem *jen.Statement
+			if isMap {
+				loop = jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Add(coll()))
+				elem = jen.Id("v")
+			} else {
+				loop = jen.For(jen.Id("i").Op(":=").Range().Add(coll()))
+				elem = coll().Index(jen.Id("i"))
+			}
+			field := elem.Clone().Dot(strings.Join(sp.path, "."))
+			add := jen.Id("n").Op("+=").Len(field)
+			g.Add(loop.BlockFunc(func(g *jen.Group) {
+				if sp.deref {
+					g.If(elem.Clone().Op("!=").Nil()).Block(add)
+				} else {
+					g.Add(add)
+				}
+			}))
+			g.Id(sp.name).Op("=").Make(slab.Clone(), jen.Id("n"))
+		})
+	}
 }
 
 // mapValue copies v, a value of a map being copied, into m[k].
@@ -400,8 +479,13 @@ func helperBody(h *helperPlan) *jen.Statement {
 			if h.seed {
 				g.If(jen.Id("in").Op("==").Id("h").Dot("root")).Block(jen.Return(jen.Id("h").Dot("rootOut")))
 			}
+			for _, path := range h.rootFields {
+				// A pointer into the root points into its copy.
+				f := strings.Join(path, ".")
+				g.If(jen.Id("in").Op("==").Op("&").Id("h").Dot("root").Dot(f)).Block(jen.Return(jen.Op("&").Id("h").Dot("rootOut").Dot(f)))
+			}
 			if h.seen != "" {
-				lookup(g, h, jen.Id("in"), jen.Id("ok"), jen.Op("*").Id("p"))
+				lookup(g, h, jen.Qual("unsafe", "Pointer").Call(jen.Id("in")), jen.Id("ok"), jen.Op("*").Id("p"))
 			}
 			g.Id("out").Op(":=").New(typeCode(u.Elem()))
 			if h.seen != "" {
@@ -418,7 +502,7 @@ func helperBody(h *helperPlan) *jen.Statement {
 			if h.seen != "" {
 				// Slices that start at the same element share their copy;
 				// a longer one replaces a shorter one's.
-				lookup(g, h, jen.Op("&").Id("in").Index(jen.Lit(0)),
+				lookup(g, h, jen.Qual("unsafe", "Pointer").Call(jen.Op("&").Id("in").Index(jen.Lit(0))),
 					jen.Id("ok").Op("&&").Len(jen.Op("*").Id("p")).Op(">=").Len(jen.Id("in")),
 					jen.Parens(jen.Op("*").Id("p")).Index(jen.Empty(), jen.Len(jen.Id("in"))))
 			}
@@ -440,11 +524,24 @@ func helperBody(h *helperPlan) *jen.Statement {
 	case *types.Map:
 		return jen.BlockFunc(func(g *jen.Group) {
 			g.Add(returnNil)
+			if h.seen != "" {
+				// A map value is a pointer to the map: its identity.
+				lookup(g, h, jen.Op("*").Parens(jen.Op("*").Qual("unsafe", "Pointer")).Parens(jen.Qual("unsafe", "Pointer").Call(jen.Op("&").Id("in"))), jen.Id("ok"), jen.Op("*").Id("p"))
+			}
 			if h.elem.how == actAssign {
-				g.Return(jen.Qual("maps", "Clone").Call(jen.Id("in")))
+				if h.seen == "" {
+					g.Return(jen.Qual("maps", "Clone").Call(jen.Id("in")))
+					return
+				}
+				g.Id("m").Op(":=").Qual("maps", "Clone").Call(jen.Id("in"))
+				g.Op("*").Id("p").Op("=").Id("m")
+				g.Return(jen.Id("m"))
 				return
 			}
 			g.Id("m").Op(":=").Make(typeCode(t), jen.Len(jen.Id("in")))
+			if h.seen != "" {
+				g.Op("*").Id("p").Op("=").Id("m")
+			}
 			g.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("in")).BlockFunc(func(g *jen.Group) {
 				mapValue(g, h.elem)
 			})
@@ -454,10 +551,10 @@ func helperBody(h *helperPlan) *jen.Statement {
 	return jen.Block()
 }
 
-// lookup finds key in h's memo table, declaring p, where the copy of key is
+// lookup finds key, an unsafe.Pointer, in h's memo table, declaring p, where the copy of key is
 // kept, and ok; when found holds it returns copied, else the caller makes
 // the copy and stores it in *p before it copies anything else.
 func lookup(g *jen.Group, h *helperPlan, key, found, copied jen.Code) {
-	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("At").Call(jen.Qual("unsafe", "Pointer").Call(key))
+	g.List(jen.Id("p"), jen.Id("ok")).Op(":=").Id("h").Dot("memo").Call().Dot(h.seen).Dot("At").Call(key)
 	g.If(found).Block(jen.Return(copied))
 }

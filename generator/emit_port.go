@@ -3,27 +3,56 @@ package generator
 import (
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 )
 
 // A port is generated for every //isolate:port interface I of a package:
 //
-//	type IPort struct{ … }  // sendable: a SendPort and a *runtime.Isolate
+//	type IPort struct{ … }  // sendable: a SendPort, and a *runtime.Isolate or a *runtime.Pool
 //	func SpawnI(ctx context.Context, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Isolate, error)
+//	func SpawnIPool(ctx context.Context, size int, newImpl func() I, opts ...runtime.Option) (IPort, *runtime.Pool, error)
 //
 // Each method call is a request: a pooled struct holding the copied
 // arguments, room for the results and a runtime.Reply, moved (Transfer) to
-// the isolate's request port (runtime.SpawnPort). The isolate serves one
+// the isolate's request port (runtime.SpawnPort), or to the port that the
+// isolates of a pool share (runtime.SpawnPortPool). An isolate serves one
 // request at a time under runtime.Guard, copies the results and signals
-// the reply. No goroutine and, in the steady state, no allocation per call.
+// the reply; the caller waits for it, or for the isolate's end (Reply.Wait)
+// or the pool's (Reply.WaitPool). No goroutine and, in the steady state, no
+// allocation per call.
 
 // portOutputs render the declarations of one port, in order. A new kind
 // of per-port output adds its renderer here, and what it needs to portPlan.
 var portOutputs = []func(f *jen.File, p *portPlan){
 	emitPortType,
 	emitSpawn,
+	emitSpawnPool,
 	emitPortCalls,
+	emitPortWire,
+}
+
+// docComment renders paragraphs as a doc comment, each wrapped at 76
+// columns and separated by an empty comment line.
+func docComment(f *jen.File, paragraphs ...string) {
+	for i, para := range paragraphs {
+		if i > 0 {
+			f.Comment("")
+		}
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(w) > 76 {
+				f.Comment(line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		f.Comment(line)
+	}
 }
 
 // copyTo is the code that puts a copy of src, a value v of a call, into dst.
@@ -41,35 +70,84 @@ func copyTo(v portValue, dst, src *jen.Statement) jen.Code {
 	return dst.Op("=").Add(src)
 }
 
-// emitPortType renders the port type of p, which implements p's interface.
+// emitPortType renders the port type of p, which implements p's interface,
+// and its isolategenWait when a method waits for a reply.
 func emitPortType(f *jen.File, p *portPlan) {
-	name, portName, callIface := p.name, p.portType, p.callIface
-	f.Commentf("%s is a port to an isolate that serves %s (see Spawn%s): each", portName, name, name)
-	f.Comment("method sends the call to the isolate, which runs it on its implementation")
-	f.Comment("one call at a time. Arguments and results are copied (sendable values as")
-	f.Comment("they are, copyable ones through their DeepCopyInto), so caller and isolate")
-	f.Comment("share no memory. A method without results is a one-way message: it returns")
-	f.Comment("once the call is queued. Any other method waits for its results, or until")
-	f.Comment("its leading context ends; its trailing error is the implementation's error,")
-	f.Comment("a *runtime.RemoteError when the implementation panicked, runtime.ErrClosed")
-	f.Comment("when the isolate has ended, or the context's error. When the call fails,")
-	f.Comment("the other results are zero values, also for a method without an error.")
-	f.Comment("")
-	f.Commentf("A %s is sendable: copy it, compare it and send it to other isolates. Its", portName)
-	f.Comment("zero value is a port to no isolate: every call fails with runtime.ErrClosed.")
-	f.Type().Id(portName).Struct(
-		jen.Id("isolategenCalls").Qual(runtimePath, "SendPort").Types(jen.Id(callIface)),
-		jen.Id("isolategenServer").Op("*").Qual(runtimePath, "Isolate"),
+	name, portName := p.name, p.portType
+	docComment(f,
+		portName+" is a port to an isolate that serves "+name+" (see "+p.spawn+"), or to a pool of them (see "+p.spawnPool+"): "+
+			"each method sends the call to be run on an implementation in an isolate, one call at a time per isolate. "+
+			"Arguments and results are copied (sendable values as they are, copyable ones through their DeepCopyInto), so caller and isolate share no memory. "+
+			"A method without results is a one-way message: it returns once the call is queued. "+
+			"Any other method waits for its results, or until its leading context ends; "+
+			"its trailing error is the implementation's error, a *runtime.RemoteError when the implementation panicked, "+
+			"runtime.ErrClosed when the isolate has ended or the pool has closed, or the context's error. "+
+			"When the call fails, the other results are zero values, also for a method without an error.",
+		"A "+portName+" is sendable: copy it, compare it and send it to other isolates. "+
+			"Its zero value is a port to no isolate: every call fails with runtime.ErrClosed.",
 	)
+	f.Type().Id(portName).StructFunc(func(g *jen.Group) {
+		g.Id("isolategenCalls").Qual(runtimePath, "SendPort").Types(jen.Id(p.callIface))
+		g.Id("isolategenServer").Op("*").Qual(runtimePath, "Isolate")
+		g.Id("isolategenPool").Op("*").Qual(runtimePath, "Pool")
+		emitPortWireField(g, p)
+	})
 	f.Line()
 	f.Var().Id("_").Id(name).Op("=").Id(portName).Values()
 	f.Line()
+	if !p.waits {
+		return
+	}
+	f.Comment("isolategenWait waits for the reply to a call: until the isolate has ended,")
+	f.Comment("or the pool has closed and ended, when the port is a pool's.")
+	f.Func().Params(jen.Id("p").Id(portName)).Id("isolategenWait").Params(
+		jen.Id("ctx").Qual("context", "Context"), jen.Id("r").Qual(runtimePath, "Reply"),
+	).Error().Block(
+		jen.If(jen.Id("p").Dot("isolategenPool").Op("!=").Nil()).Block(
+			jen.Return(jen.Id("r").Dot("WaitPool").Call(jen.Id("ctx"), jen.Id("p").Dot("isolategenPool"))),
+		),
+		jen.Return(jen.Id("r").Dot("Wait").Call(jen.Id("ctx"), jen.Id("p").Dot("isolategenServer"))),
+	)
+	f.Line()
+}
+
+// serveCalls is the entry of an isolate that serves p's port: it makes its
+// own implementation, then serves one call at a time until its port fails
+// or a panic ends it.
+func serveCalls(p *portPlan) jen.Code {
+	return jen.Func().Params(
+		jen.Id("ctx").Qual("context", "Context"),
+		jen.Id("calls").Op("*").Qual(runtimePath, "ReceivePort").Types(jen.Id(p.callIface)),
+	).Block(
+		jen.Id("impl").Op(":=").Id("newImpl").Call(),
+		jen.For().Block(
+			jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("calls").Dot("Receive").Call(jen.Id("ctx")),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Id("c").Dot("isolategenServe").Call(jen.Id("ctx"), jen.Id("impl"))).Block(
+				jen.Return(),
+			),
+		),
+	)
+}
+
+// spawned is the end of a spawner of p: on err, a zero port and handle;
+// else the port to calls with its field set to the handle, and the handle.
+func spawned(p *portPlan, field, handle string) jen.Code {
+	return jen.Null().Add(
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Id(p.portType).Values(), jen.Nil(), jen.Err()),
+		),
+		jen.Line(),
+		jen.Return(jen.Id(p.portType).Values(jen.Dict{
+			jen.Id("isolategenCalls"): jen.Id("calls"),
+			jen.Id(field):             jen.Id(handle),
+		}), jen.Id(handle), jen.Nil()),
+	)
 }
 
 // emitSpawn renders Spawn<I>, which starts an isolate serving p's port.
 func emitSpawn(f *jen.File, p *portPlan) {
-	name, portName, callIface := p.name, p.portType, p.callIface
-	f.Commentf("Spawn%s starts an isolate that serves %s and returns the port to it and", name, name)
+	name, portName := p.name, p.portType
+	f.Commentf("%s starts an isolate that serves %s and returns the port to it and", p.spawn, name)
 	f.Comment("its handle. newImpl runs inside the new isolate, so the implementation's")
 	f.Comment("state is born there and never shared; calls are served one at a time, in")
 	f.Comment("the order each caller made them, so the implementation needs no locks. It")
@@ -85,34 +163,65 @@ func emitSpawn(f *jen.File, p *portPlan) {
 	f.Comment("return runtime.ErrClosed; with runtime.WithErrorsFatal(false) (or")
 	f.Comment("SetErrorsFatal(false)) only that call fails and the isolate goes on.")
 	f.Comment("Cancelling ctx kills the isolate; opts are those of runtime.Spawn.")
-	f.Func().Id("Spawn"+name).Params(
+	f.Func().Id(p.spawn).Params(
 		jen.Id("ctx").Qual("context", "Context"),
 		jen.Id("newImpl").Func().Params().Id(name),
 		jen.Id("opts").Op("...").Qual(runtimePath, "Option"),
 	).Params(jen.Id(portName), jen.Op("*").Qual(runtimePath, "Isolate"), jen.Error()).Block(
 		jen.List(jen.Id("calls"), jen.Id("iso"), jen.Err()).Op(":=").Qual(runtimePath, "SpawnPort").Call(
 			jen.Id("ctx"),
-			jen.Func().Params(
-				jen.Id("ctx").Qual("context", "Context"),
-				jen.Id("calls").Op("*").Qual(runtimePath, "ReceivePort").Types(jen.Id(callIface)),
-			).Block(
-				jen.Id("impl").Op(":=").Id("newImpl").Call(),
-				jen.For().Block(
-					jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("calls").Dot("Receive").Call(jen.Id("ctx")),
-					jen.If(jen.Err().Op("!=").Nil().Op("||").Id("c").Dot("isolategenServe").Call(jen.Id("ctx"), jen.Id("impl"))).Block(
-						jen.Return(),
-					),
-				),
-			),
+			serveCalls(p),
 			jen.Id("opts").Op("..."),
 		),
-		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Id(portName).Values(), jen.Nil(), jen.Err()),
+		spawned(p, "isolategenServer", "iso"),
+	)
+	f.Line()
+}
+
+// emitSpawnPool renders Spawn<I>Pool, which starts a pool of isolates
+// serving p's port from one shared queue.
+func emitSpawnPool(f *jen.File, p *portPlan) {
+	name, portName := p.name, p.portType
+	docComment(f,
+		p.spawnPool+" starts size isolates that serve "+name+" from one shared queue of calls, and returns the port to them and the pool. "+
+			"Each isolate calls newImpl inside itself, so each has an implementation and state of its own, born there and never shared, "+
+			"and serves one call at a time: the implementation needs no locks. "+
+			"A call goes to the first free isolate, so calls, even one caller's, may land on different isolates and see different state, "+
+			"and a one-way call may still run while the same caller's next call does. "+
+			"Keep in an implementation only what any of them may answer from (a replica, a cache, a connection, scratch space); "+
+			"state that must be one belongs to "+p.spawn+". "+
+			"An implementation must not call its own pool and wait: with every isolate doing so, the pool would stall.",
+		"The implementation's methods receive their isolate's context, as with "+p.spawn+": "+
+			"a caller whose context ends stops waiting at once, and a call whose caller has stopped waiting before an isolate took it is skipped.",
+		"A panic in a method reaches its caller as a *runtime.RemoteError. "+
+			"With errors fatal (the default) it also ends that isolate, and the pool replaces it with a new one that calls newImpl afresh: "+
+			"that isolate's state starts over, and the pool goes on serving with size isolates. "+
+			"With runtime.WithErrorsFatal(false) only that call fails and the isolate keeps its state. "+
+			"newImpl must not panic: every replacement calls it again, so the pool would replace isolates without end and serve no call.",
+		"Close the pool when done. Close stops the port, so that later calls return runtime.ErrClosed (one-way calls are dropped); "+
+			"calls still queued return runtime.ErrClosed, calls being served finish and return their results, "+
+			"and Close returns once every isolate has ended. "+
+			"Cancelling ctx closes the pool as Close does and also kills its isolates, which cancels the context the running calls were given. "+
+			"opts are those of runtime.NewPool and apply to each isolate (a name given with runtime.WithName is numbered per isolate). "+
+			p.spawnPool+" fails when size < 1, newImpl is nil or ctx has already ended.",
+	)
+	f.Func().Id(p.spawnPool).Params(
+		jen.Id("ctx").Qual("context", "Context"),
+		jen.Id("size").Int(),
+		jen.Id("newImpl").Func().Params().Id(name),
+		jen.Id("opts").Op("...").Qual(runtimePath, "Option"),
+	).Params(jen.Id(portName), jen.Op("*").Qual(runtimePath, "Pool"), jen.Error()).Block(
+		jen.If(jen.Id("newImpl").Op("==").Nil()).Block(
+			jen.Comment("Every isolate would panic at once, and be replaced, forever."),
+			jen.Return(jen.Id(portName).Values(), jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("isolate: "+p.spawnPool+" with a nil newImpl"))),
 		),
-		jen.Return(jen.Id(portName).Values(jen.Dict{
-			jen.Id("isolategenCalls"):  jen.Id("calls"),
-			jen.Id("isolategenServer"): jen.Id("iso"),
-		}), jen.Id("iso"), jen.Nil()),
+		jen.List(jen.Id("calls"), jen.Id("pool"), jen.Err()).Op(":=").Qual(runtimePath, "SpawnPortPool").Call(
+			jen.Id("ctx"),
+			jen.Id("size"),
+			serveCalls(p),
+			jen.Id("opts").Op("..."),
+		),
+		spawned(p, "isolategenPool", "pool"),
 	)
 	f.Line()
 }
@@ -209,6 +318,7 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 		}
 	}
 	f.Func().Params(jen.Id("p").Id(portName)).Id(mname).Params(params...).Params(results...).BlockFunc(func(g *jen.Group) {
+		emitPortWirePrologue(g, p, m)
 		if m.ctx {
 			if m.err {
 				g.If(jen.Err().Op("=").Id("ctx").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return())
@@ -247,7 +357,7 @@ func emitPortMethod(f *jen.File, p *portPlan, m *portMethod) {
 			waitCtx = jen.Id("ctx")
 		}
 		g.Comment("After an error the isolate may still write to c: leave it to it.")
-		g.If(failed(jen.Id("c").Dot("reply").Dot("Wait").Call(waitCtx, jen.Id("p").Dot("isolategenServer")))...).Block(
+		g.If(failed(jen.Id("p").Dot("isolategenWait").Call(waitCtx, jen.Id("c").Dot("reply")))...).Block(
 			jen.Return(),
 		)
 		var lhs, rhs []jen.Code

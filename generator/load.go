@@ -31,6 +31,8 @@ type loaded struct {
 	decls   []annotated
 	checker *sendable.Checker
 	errs    ErrorList // malformed or misplaced directives
+	// foreign reads the annotations of other packages' types.
+	foreign *foreignAnnotations
 }
 
 // annotated is one annotated type declaration.
@@ -65,7 +67,8 @@ func loadPackage(cfg Config, pkg *packages.Package) *loaded {
 		sort.Slice(decls, func(i, j int) bool { return decls[i].spec.Pos() < decls[j].spec.Pos() })
 		l.decls = append(l.decls, decls...)
 	}
-	foreign := foreignAnnotations{fset: pkg.Fset}
+	foreign := &foreignAnnotations{fset: pkg.Fset}
+	l.foreign = foreign
 	l.checker = &sendable.Checker{
 		Annotations: func(tn *types.TypeName) sendable.Annotation {
 			if tn.Pkg() == pkg.Types {
@@ -123,7 +126,7 @@ func load(cfg Config) ([]*packages.Package, ErrorList, error) {
 	}
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-			packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo,
+			packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
 		Dir:        cfg.Dir,
 		BuildFlags: flags,
 		Overlay:    overlay,
@@ -146,7 +149,68 @@ func load(cfg Config) ([]*packages.Package, ErrorList, error) {
 			keep = append(keep, p)
 		}
 	}
-	return keep, errs, nil
+	// A package the annotated ones import must type-check too: its types
+	// decide every copy (a foreign map whose DeepCopyInto the checker
+	// could not see would be cloned shallowly), so its errors stop the run.
+	roots := map[*packages.Package]bool{}
+	for _, p := range pkgs {
+		roots[p] = true
+	}
+	bad := map[*packages.Package]bool{}
+	var visit func(p *packages.Package, root *packages.Package) bool
+	visited := map[*packages.Package]bool{}
+	visit = func(p, root *packages.Package) bool {
+		if visited[p] {
+			return bad[p]
+		}
+		visited[p] = true
+		paths := make([]string, 0, len(p.Imports))
+		for path := range p.Imports {
+			paths = append(paths, path)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			imp := p.Imports[path]
+			if roots[imp] {
+				continue // judged as a package of its own
+			}
+			if visit(imp, root) {
+				bad[p] = true
+			}
+		}
+		if !roots[p] && len(p.Errors) > 0 {
+			bad[p] = true
+			errs = append(errs, dependencyErrors(cfg, p, root)...)
+		}
+		return bad[p]
+	}
+	var ok []*packages.Package
+	for _, p := range keep {
+		if !visit(p, p) {
+			ok = append(ok, p)
+		}
+	}
+	return ok, errs, nil
+}
+
+// dependencyErrors are the errors of dep, a package that root imports
+// directly or not, each at its position in dep and saying what to do.
+func dependencyErrors(cfg Config, dep, root *packages.Package) ErrorList {
+	typeErrs := false
+	for _, e := range dep.Errors {
+		typeErrs = typeErrs || e.Kind == packages.TypeError
+	}
+	var out ErrorList
+	for _, e := range dep.Errors {
+		// The go command's compiler output repeats the type errors.
+		if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+			continue
+		}
+		le := loadError(cfg, dep, e)
+		le.Msg += fmt.Sprintf(" (in package %s, which %s imports: fix it first, since isolategen judges every type it copies from type-checked packages)", dep.PkgPath, root.PkgPath)
+		out = append(out, le)
+	}
+	return out
 }
 
 // missingGenerated reports whether a type error is one that code this
@@ -213,25 +277,30 @@ func relTo(dir, name string) string {
 // that declares each one, once.
 type foreignAnnotations struct {
 	fset  *token.FileSet
-	files map[string]map[string]sendable.Annotation
+	files map[string]map[string]directive.Annotation
 }
 
 func (fa *foreignAnnotations) of(tn *types.TypeName) sendable.Annotation {
+	return checkerAnnotation(fa.directives(tn))
+}
+
+// directives returns the annotation of tn, a type of another package.
+func (fa *foreignAnnotations) directives(tn *types.TypeName) directive.Annotation {
 	pos := fa.fset.Position(tn.Pos())
 	if pos.Filename == "" {
-		return sendable.Annotation{}
+		return directive.Annotation{}
 	}
 	byName, ok := fa.files[pos.Filename]
 	if !ok {
-		byName = map[string]sendable.Annotation{}
+		byName = map[string]directive.Annotation{}
 		fset := token.NewFileSet()
 		if f, err := parser.ParseFile(fset, pos.Filename, nil, parser.ParseComments|parser.SkipObjectResolution); err == nil {
 			for spec, ds := range directive.Scan(fset, f).Types {
-				byName[spec.Name.Name] = checkerAnnotation(directive.Fold(ds))
+				byName[spec.Name.Name] = directive.Fold(ds)
 			}
 		}
 		if fa.files == nil {
-			fa.files = map[string]map[string]sendable.Annotation{}
+			fa.files = map[string]map[string]directive.Annotation{}
 		}
 		fa.files[pos.Filename] = byName
 	}

@@ -33,12 +33,17 @@ import (
 // packagePlan is what one package's generated file holds, in order.
 type packagePlan struct {
 	messages []*messagePlan // //isolate:message types, in source order
-	ports    []*portPlan    // //isolate:port interfaces, in source order
-	errs     ErrorList
+	// unchecked are the //isolate:unchecked types that get the marker
+	// method runtime.Unchecked asks for, in source order.
+	unchecked []*uncheckedPlan
+	ports     []*portPlan // //isolate:port interfaces, in source order
+	errs      ErrorList
 }
 
 // empty reports whether the package has nothing to generate.
-func (p *packagePlan) empty() bool { return len(p.messages) == 0 && len(p.ports) == 0 }
+func (p *packagePlan) empty() bool {
+	return len(p.messages) == 0 && len(p.unchecked) == 0 && len(p.ports) == 0
+}
 
 // planner plans one package.
 type planner struct {
@@ -48,6 +53,7 @@ type planner struct {
 	msgs   map[*types.TypeName]*messagePlan
 	failed map[string]bool // errors reported, for reporting each part once
 	errs   ErrorList
+	wire   *wireState // the package's wire codecs (plan_wire.go)
 }
 
 func (p *planner) errorAt(pos token.Pos, format string, args ...any) {
@@ -74,6 +80,13 @@ func planPackage(l *loaded) *packagePlan {
 		}
 	}
 	for _, a := range l.decls {
+		if a.ann.Unchecked {
+			if n := p.planUnchecked(a); n != nil {
+				out.unchecked = append(out.unchecked, n)
+			}
+		}
+	}
+	for _, a := range l.decls {
 		if !a.ann.Port {
 			continue
 		}
@@ -85,6 +98,85 @@ func planPackage(l *loaded) *packagePlan {
 	return out
 }
 
+// uncheckedMethod is the method that marks an //isolate:unchecked type for
+// the runtime (runtime.Unchecked): a port sends such a type as a plain Go
+// copy, and refuses other types that would share memory without a copy.
+const uncheckedMethod = "IsolateUnchecked"
+
+// uncheckedPlan is the marker method of one //isolate:unchecked type.
+type uncheckedPlan struct {
+	named *types.Named
+	// ptr: the method has a pointer receiver, because the type holds a
+	// lock that a value receiver would copy (go vet's copylocks). The
+	// runtime accepts either: it asks T and *T.
+	ptr bool
+}
+
+// planUnchecked returns the type that gets the marker method, or nil when
+// it has one already or cannot have one (an interface: its dynamic values
+// are judged; a pointer type: reported, as its author should annotate the
+// type it points to).
+func (p *planner) planUnchecked(a annotated) *uncheckedPlan {
+	named, ok := a.obj.Type().(*types.Named)
+	if !ok {
+		return nil
+	}
+	switch named.Underlying().(type) {
+	case *types.Interface:
+		return nil
+	case *types.Pointer:
+		p.errorAt(a.spec.Name.Pos(), "%s: //isolate:unchecked on a pointer type, which cannot have the %s method that tells ports to share it: annotate the type it points to", a.obj.Name(), uncheckedMethod)
+		return nil
+	}
+	for i := range named.NumMethods() {
+		if named.Method(i).Name() == uncheckedMethod {
+			return nil // written by hand
+		}
+	}
+	return &uncheckedPlan{named: named, ptr: holdsLock(named, map[types.Type]bool{})}
+}
+
+// locker is sync.Locker, built here so that no package need be loaded.
+var locker = func() *types.Interface {
+	sig := types.NewSignatureType(nil, nil, nil, nil, nil, false)
+	i := types.NewInterfaceType([]*types.Func{
+		types.NewFunc(token.NoPos, nil, "Lock", sig),
+		types.NewFunc(token.NoPos, nil, "Unlock", sig),
+	}, nil)
+	return i.Complete()
+}()
+
+// holdsLock reports whether a value of type t holds, in place, a value
+// whose pointer is a sync.Locker but which is not one itself (a Mutex, the
+// noCopy of sync and atomic types): copying it is what copylocks reports.
+func holdsLock(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	for {
+		a, ok := t.Underlying().(*types.Array)
+		if !ok {
+			break
+		}
+		t = a.Elem()
+	}
+	if _, isIface := t.Underlying().(*types.Interface); !isIface &&
+		types.Implements(types.NewPointer(t), locker) && !types.Implements(t, locker) {
+		return true
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := range st.NumFields() {
+		if holdsLock(st.Field(i).Type(), seen) {
+			return true
+		}
+	}
+	return false
+}
+
 // messagePlan is everything decided about one //isolate:message type.
 type messagePlan struct {
 	obj   *types.TypeName
@@ -92,6 +184,7 @@ type messagePlan struct {
 	self  types.Type   // named instantiated with its own type parameters
 	spec  *ast.TypeSpec
 	tree  bool // //isolate:message tree
+	wire0 bool // //isolate:message wire: emit the wire codec
 
 	mode        copyMode
 	fingerprint string // what the stale rule compares
@@ -108,6 +201,8 @@ type messagePlan struct {
 	seeded bool
 	// memo is the memo tables of the copy; nil when no helper keeps one.
 	memo *memoPlan
+	// wire is the wire codec of the type and what it needs (plan_wire.go).
+	wire *wirePlan
 }
 
 // memoPlan is the per-copy memo tables of a message type, taken from a
@@ -129,7 +224,7 @@ const (
 	// copy recurses through helpers without a memo.
 	modeTree
 	// modeTracked: values may share and cycle; every pointer, and every
-	// slice on a cycle of the type graph, goes through a memo table.
+	// slice and map on a cycle of the type graph, goes through a memo table.
 	modeTracked
 )
 
@@ -187,6 +282,38 @@ type step struct {
 	// badKey: a map whose key cannot be copied (reported); nothing more
 	// is planned for it.
 	badKey bool
+	// slabs are the backing arrays a collection (an inline slice or map)
+	// declares before its loop, from which the copies of its elements
+	// take their pointees and small slices: one allocation for many.
+	slabs []*slabPlan
+	// fromSlab: this pointer's pointee, or this slice's backing array,
+	// is carved from the slab rather than allocated.
+	fromSlab *slabPlan
+	// interior lists, for a struct copied at its final address, the
+	// fields (at any depth of inline structs) whose address a tracked
+	// pointer type can hold: each is entered in that pointer's memo
+	// table before anything is copied, so that a pointer into the value
+	// points into its copy.
+	interior []interiorPlan
+}
+
+// slabPlan is one backing array shared by the copies of a collection's
+// elements: the pointees of a slice or map of pointers (pointees), or the
+// slices of sendable elements held in one field of every element (path),
+// counted in a first pass over the collection. A value carved from a slab
+// keeps the whole slab alive (see the package doc).
+type slabPlan struct {
+	name     string     // the variable holding what is left of the slab
+	elem     types.Type // the slab's element type
+	pointees bool       // the pointees of the collection's elements
+	path     []string   // else the field of each element (or pointee)
+	deref    bool       // the collection's elements are pointers (nil skipped)
+}
+
+// interiorPlan is one field whose address is entered in a memo table.
+type interiorPlan struct {
+	path   []string    // field names from the struct: in.A.B
+	helper *helperPlan // the pointer helper whose table keeps it
 }
 
 // fieldStep is the step of one struct field; blank fields have none.
@@ -202,7 +329,11 @@ type helperPlan struct {
 	t    types.Type // the pointer, slice or map type, never named
 	seen string     // its memo table, "" when it keeps none
 	seed bool       // a pointer to the root: compared with the root first
-	at   loc        // where the type was first reached, for errors
+	// rootFields are paths of the root's fields of the pointee type: a
+	// pointer to one is compared with it first, as seed does for the
+	// root, so the root's address never enters a memo table.
+	rootFields [][]string
+	at         loc // where the type was first reached, for errors
 	// elem is how the pointee, or each element, is copied.
 	elem   *step
 	badKey bool // a map whose key cannot be copied (reported)
@@ -229,7 +360,7 @@ func (p *planner) newMessage(a annotated) *messagePlan {
 	if !ok {
 		return nil
 	}
-	m := &messagePlan{obj: a.obj, named: named, self: named, spec: a.spec, tree: a.ann.Tree}
+	m := &messagePlan{obj: a.obj, named: named, self: named, spec: a.spec, tree: a.ann.Tree, wire0: a.ann.Wire}
 	if tps := named.TypeParams(); tps != nil && tps.Len() > 0 {
 		args := make([]types.Type, tps.Len())
 		for i := range args {
@@ -276,6 +407,13 @@ func (p *planner) planMessage(m *messagePlan) bool {
 		c.queue = c.queue[1:]
 		c.planHelper(h)
 	}
+	if c.mode == modeTracked {
+		c.rootInteriors(m.root)
+		for _, h := range m.helpers {
+			_, isMap := types.Unalias(h.t).(*types.Map)
+			c.interiors(h.elem, !isMap, false)
+		}
+	}
 	for _, h := range m.helpers {
 		if h.seen != "" {
 			if m.memo == nil {
@@ -284,6 +422,7 @@ func (p *planner) planMessage(m *messagePlan) bool {
 			m.memo.tables = append(m.memo.tables, h)
 		}
 	}
+	m.wire = p.planWire(m)
 	return len(p.errs) == nerrs
 }
 
@@ -320,15 +459,6 @@ func (p *planner) newCopyPlanner(m *messagePlan) *copyPlanner {
 		c.cycles = typeutil.Map{}
 		return c
 	}
-	// Identity is kept through pointers and slices; a map cannot be told
-	// apart from another without reflection, so a cycle made of maps alone
-	// would never end.
-	for _, t := range reach {
-		if _, isMap := types.Unalias(t).(*types.Map); isMap && c.onCycleThroughMapsOnly(t) {
-			p.errorAt(m.spec.Name.Pos(), "%s: %s can contain itself through maps alone, whose identity a copy cannot track: hold it behind a pointer, or annotate %s with //isolate:message tree if values never share or cycle", m.obj.Name(), types.TypeString(t, p.l.qualifier), m.obj.Name())
-			return nil
-		}
-	}
 	return c
 }
 
@@ -341,9 +471,10 @@ func (c *copyPlanner) kind(t types.Type) action {
 	switch t := t.(type) {
 	case *types.Named:
 		if m := c.p.msgs[t.Origin().Obj()]; m != nil {
-			if c.mode == modeTracked && !m.tree {
-				// One memo for the whole value: the message's structure
-				// is copied here rather than through its own method.
+			if c.mode != modeTree && !m.tree {
+				// The message's structure is copied here rather than
+				// through its own method: one memo for the whole value,
+				// and allocations planned across it (slabs).
 				return actInline
 			}
 			return actCall
@@ -416,6 +547,7 @@ func (c *copyPlanner) build(t types.Type, at loc) *step {
 			s.elem = c.build(u.Elem(), at)
 		case *types.Slice:
 			s.elem = c.build(u.Elem(), at.elem())
+			c.planSlabs(s)
 		case *types.Array:
 			s.elem = c.build(u.Elem(), at.elem())
 		case *types.Map:
@@ -425,9 +557,47 @@ func (c *copyPlanner) build(t types.Type, at loc) *step {
 				return s
 			}
 			s.elem = c.build(u.Elem(), at.elem())
+			c.planSlabs(s)
 		}
 	}
 	return s
+}
+
+// planSlabs plans the slabs of collection step s, an inline slice or map:
+// the pointees of its elements when they are pointers copied inline, and
+// each field of its (pointed-to) struct elements that is a slice of
+// sendable values. Copies that track identity keep one allocation per
+// value, which the memo knows by address, and so plan none.
+func (c *copyPlanner) planSlabs(s *step) {
+	if c.mode == modeTracked {
+		return
+	}
+	e, deref := s.elem, false
+	if p, ok := types.Unalias(e.t).(*types.Pointer); ok && e.how == actInline && e.elem != nil && e.elem.how != actFail {
+		sp := &slabPlan{name: c.unique("slab" + hint(p.Elem())), elem: p.Elem(), pointees: true}
+		e.fromSlab = sp
+		s.slabs = append(s.slabs, sp)
+		e, deref = e.elem, true
+	}
+	for e != nil && e.how == actInline && e.under != nil {
+		e = e.under
+	}
+	if e == nil || e.how != actInline {
+		return
+	}
+	if _, ok := types.Unalias(e.t).(*types.Struct); !ok {
+		return
+	}
+	for _, f := range e.fields {
+		fs := f.step
+		sl, ok := types.Unalias(fs.t).(*types.Slice)
+		if !ok || fs.how != actInline || fs.elem.how != actAssign {
+			continue
+		}
+		sp := &slabPlan{name: c.unique("slab" + upper(f.name)), elem: sl.Elem(), path: []string{f.name}, deref: deref}
+		fs.fromSlab = sp
+		s.slabs = append(s.slabs, sp)
+	}
 }
 
 // helperFor returns the helper that copies t, planning it on first use.
@@ -463,12 +633,94 @@ func (c *copyPlanner) planHelper(h *helperPlan) {
 		}
 		h.elem = c.build(u.Elem(), h.at.elem())
 	case *types.Map:
+		// A map has identity too: two places can hold the same map.
+		if memo {
+			h.seen = c.unique("seen" + hint(h.t))
+		}
 		if c.action(u.Key()) != actAssign {
 			c.fail(u.Key(), h.at.key(), mapKeyWhy)
 			h.badKey = true
 		}
 		h.elem = c.build(u.Elem(), h.at.elem())
 	}
+}
+
+// interiors decides the interior fields of the struct steps at and below
+// s. addr says the place s copies is the copy's final memory (a map value
+// is not: it is copied through a local); inStruct says s is a field of a
+// struct whose step already lists the interiors of its fields.
+func (c *copyPlanner) interiors(s *step, addr, inStruct bool) {
+	if s == nil || s.how != actInline {
+		return
+	}
+	switch types.Unalias(s.t).(type) {
+	case *types.Named:
+		c.interiors(s.under, addr, inStruct)
+	case *types.Struct:
+		if addr && !inStruct {
+			s.interior = c.fieldTargets(s, nil)
+		}
+		for _, f := range s.fields {
+			c.interiors(f.step, addr, true)
+		}
+	case *types.Map:
+		c.interiors(s.elem, false, false)
+	case *types.Array:
+		c.interiors(s.elem, addr, false)
+	default: // pointer, slice: new memory
+		c.interiors(s.elem, true, false)
+	}
+}
+
+// rootInteriors plans the interior fields of the root: its fields, and
+// those of the structs it holds inline, that a tracked pointer type can
+// point to are compared with a pointer before its memo table is consulted,
+// as the root itself is (seed), so that the root's memory, which may be on
+// the caller's stack, never enters a table. Elements of a root array are
+// not entered; below the root, interiors are planned as everywhere.
+func (c *copyPlanner) rootInteriors(root *step) {
+	s := root
+	for s != nil && s.how == actInline && s.under != nil {
+		s = s.under
+	}
+	if s == nil || s.how != actInline {
+		return
+	}
+	if _, ok := types.Unalias(s.t).(*types.Struct); !ok {
+		c.interiors(s, false, false)
+		return
+	}
+	for _, r := range c.fieldTargets(s, nil) {
+		r.helper.rootFields = append(r.helper.rootFields, r.path)
+		c.m.seeded = true
+	}
+	for _, f := range s.fields {
+		c.interiors(f.step, true, true)
+	}
+}
+
+// fieldTargets lists the fields of struct step s, and of the structs it
+// holds inline, whose address some tracked pointer helper can be given.
+func (c *copyPlanner) fieldTargets(s *step, prefix []string) []interiorPlan {
+	var out []interiorPlan
+	for _, f := range s.fields {
+		path := append(prefix[:len(prefix):len(prefix)], f.name)
+		if v := c.byType.At(types.NewPointer(f.step.t)); v != nil {
+			if h := v.(*helperPlan); h.seen != "" {
+				out = append(out, interiorPlan{path, h})
+			}
+		}
+		inner := f.step
+		for inner != nil && inner.how == actInline && inner.under != nil {
+			inner = inner.under
+		}
+		if inner != nil && inner.how == actInline {
+			if _, ok := types.Unalias(inner.t).(*types.Struct); ok {
+				out = append(out, c.fieldTargets(inner, path)...)
+			}
+		}
+	}
+	return out
 }
 
 func (c *copyPlanner) unique(name string) string {
@@ -543,38 +795,6 @@ func (c *copyPlanner) onCycle(t types.Type) bool {
 	}
 	c.cycles.Set(t, found)
 	return found
-}
-
-// onCycleThroughMapsOnly reports whether map type t can reach itself
-// without passing through a pointer or slice.
-func (c *copyPlanner) onCycleThroughMapsOnly(t types.Type) bool {
-	var seen typeutil.Map
-	var walk func(types.Type) bool
-	walk = func(x types.Type) bool {
-		if types.Identical(x, t) {
-			return true
-		}
-		if seen.At(x) != nil {
-			return false
-		}
-		seen.Set(x, true)
-		switch types.Unalias(x).(type) {
-		case *types.Pointer, *types.Slice:
-			return false
-		}
-		for _, ch := range c.children(x) {
-			if walk(ch) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, ch := range c.children(t) {
-		if walk(ch) {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *copyPlanner) fail(t types.Type, at loc, why string) {

@@ -33,8 +33,20 @@ func (m *portMethod) oneWay() bool { return !m.err && len(m.results) == 0 }
 type portPlan struct {
 	name      string // the interface: I
 	portType  string // the port: IPort
+	spawn     string // starts one isolate serving it: SpawnI
+	spawnPool string // starts a pool of isolates serving it: SpawnIPool
 	callIface string // what the isolate serves: isolategenICall
-	methods   []*portMethod
+	// waits: some method waits for a reply, so the port needs its
+	// isolategenWait (from the isolate, or from the pool).
+	waits   bool
+	methods []*portMethod
+	wire    *portWirePlan // its calls across the wire (plan_wire.go)
+}
+
+// portNames returns the names generated for port interface name: its port
+// type, its one-isolate spawner and its pool spawner, in that order.
+func portNames(name string) (portType, spawn, spawnPool string) {
+	return name + "Port", "Spawn" + name, "Spawn" + name + "Pool"
 }
 
 // planPort plans the port of an interface, or reports every reason it has
@@ -45,11 +57,19 @@ func (p *planner) planPort(a annotated) *portPlan {
 		return nil
 	}
 	name := a.obj.Name()
+	pp := &portPlan{name: name, callIface: "isolategen" + name + "Call", methods: methods}
+	pp.portType, pp.spawn, pp.spawnPool = portNames(name)
 	for _, m := range methods {
 		m.callType = "isolategen" + name + "_" + m.fn.Name()
 		m.pool = m.callType + "Pool"
+		if !m.oneWay() {
+			pp.waits = true
+		}
 	}
-	return &portPlan{name: name, portType: name + "Port", callIface: "isolategen" + name + "Call", methods: methods}
+	if a.ann.Wire {
+		pp.wire = p.planPortWire(pp, a.spec.Name.Pos())
+	}
+	return pp
 }
 
 // checkPort validates a port interface and returns its methods, reporting
@@ -71,9 +91,18 @@ func (p *planner) checkPort(a annotated) ([]*portMethod, bool) {
 		return nil, false
 	}
 	scope := l.pkg.Types.Scope()
-	for _, gen := range []string{name + "Port", "Spawn" + name} {
+	portType, spawn, spawnPool := portNames(name)
+	for _, gen := range []string{portType, spawn, spawnPool} {
 		if obj := scope.Lookup(gen); obj != nil && l.pkg.Fset.Position(obj.Pos()).Filename != l.outPath {
 			p.errorAt(obj.Pos(), "%s is declared here, but the port of %s is generated under that name: rename it", gen, name)
+		}
+	}
+	// Port IPool's SpawnIPool would be port I's pool spawner too.
+	if base, ok := strings.CutSuffix(name, "Pool"); ok {
+		for _, b := range l.decls {
+			if b.ann.Port && b.obj.Name() == base {
+				p.errorAt(a.spec.Name.Pos(), "port %s would be started by %s, the name of port %s's pool spawner: rename %s", name, spawn, base, name)
+			}
 		}
 	}
 	// Where each method is reported: its own name in the interface, or the

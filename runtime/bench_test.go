@@ -139,9 +139,18 @@ func BenchmarkNTo1(b *testing.B) {
 }
 
 // BenchmarkSpawnExit starts an isolate (goroutine) that ends at once, and
-// waits for it.
+// waits for it: impl=isolate with Wait (as bench/ does), impl=isolate-done
+// with <-Done(), impl=go with a WaitGroup.
 func BenchmarkSpawnExit(b *testing.B) {
 	b.Run("impl=isolate", func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		for range b.N {
+			iso, _ := Spawn(ctx, func(context.Context, struct{}) {}, struct{}{})
+			iso.Wait(ctx)
+		}
+	})
+	b.Run("impl=isolate-done", func(b *testing.B) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		for range b.N {

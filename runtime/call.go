@@ -72,7 +72,7 @@ func (r Reply) Done() {
 // is ready wins over both. A nil ctx, or one that never ends, waits for the
 // reply or the server's end only.
 func (r Reply) Wait(ctx context.Context, server *Isolate) error {
-	return r.wait(ctx, server.done)
+	return r.wait(ctx, server.Done())
 }
 
 // WaitPool is Wait for a request to a port pool (SpawnPortPool), whose

@@ -9,7 +9,10 @@
 // calling isolate. Each isolate has a context of its own: Current(ctx)
 // returns the isolate a context belongs to. The *Isolate handle controls it
 // from outside: Kill, Pause and Resume with capabilities, Ping, exit and
-// error listeners, Done and Wait.
+// error listeners, Done and Wait. Listeners are added and removed as in
+// Dart; an exit listener that gets a chosen value (Dart's response:) is
+// OnExit(iso, port, value), a function because Go methods cannot be
+// generic, and RemoveOnExit removes it.
 //
 // # Ports
 //
@@ -21,6 +24,16 @@
 // has the generated deep copy (DeepCopy or DeepCopyInto, see the generator)
 // and sends any other, sendable, value as a plain Go copy; Transfer moves a
 // value without copying it.
+//
+// Send never shares memory behind the vet check's back: a named type of the
+// main module (or a pointer to one) that has no generated deep copy, and whose
+// plain copy would share a map, slice, pointer or the like (a type annotated
+// //isolate:message whose isolate_gen.go is missing), is refused with an
+// error naming the type and the path to the shared part, decided once per
+// type. Types of other modules are sent as they are: the vet check judges
+// them, and may have been told (-sendable) to accept one. A type whose
+// author vouches for sharing (//isolate:unchecked) implements Unchecked and
+// is sent as it is.
 //
 // # Pools
 //
@@ -63,7 +76,27 @@
 //   - No copy by the runtime of arbitrary graphs. Dart copies any message;
 //     here a message is sendable (a plain copy shares nothing), copyable
 //     (generated deep copy, used by Send without reflection) or moved with
-//     Transfer, Exit and Run's result. The vet check enforces which.
+//     Transfer, Exit and Run's result. The vet check enforces which, and
+//     Send refuses a program's type it cannot copy without sharing.
+//
+// # Lifetimes, as in Dart, and contexts, as in Go
+//
+// A spawned isolate outlives the isolate that spawned it, as in Dart: a
+// parent's end (return, Exit, Kill, panic) neither kills its children nor
+// drops the messages waiting for them, even if a child has not started yet.
+// Go's contexts still hold: cancelling a context the program made kills
+// every isolate spawned below it, children of children included, because a
+// child's cancellation comes from the context its parent was spawned with
+// (and contexts the parent derived from its own ctx), never from the
+// parent's own end. Values and deadlines are inherited as usual, and
+// Current(ctx) in the child is the child. Run is the exception that proves
+// the rule: its caller waits for it, so the caller's end cancels it.
+//
+// Listeners agree with Wait: error listeners hear the error that ended the
+// isolate, the one Wait returns. A panic in an isolate that was killed, or
+// had called Exit, came after its end was decided and is not reported; a
+// Run whose function killed its own isolate returns ErrKilled, as Dart's
+// Isolate.run fails.
 //
 // # What we do that Dart does not
 //
@@ -80,8 +113,8 @@
 //
 // The package starts one goroutine per isolate (ended when its entry
 // returns) and none per message; Run waits for its isolate before returning.
-// Go's context.AfterFunc runs a short-lived goroutine when the context given
-// to Spawn is cancelled; the isolate waits for it before it ends.
+// Go's context.AfterFunc runs a short-lived goroutine when a context an
+// isolate watches is cancelled; the isolate waits for it before it ends.
 // A RunOn call runs on its caller's goroutine, as an event of a free
 // isolate of the pool, whose idle isolates have no goroutine; a port
 // pool's isolates have one each. Close waits for all of them.

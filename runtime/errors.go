@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -17,6 +18,12 @@ var ErrClosed = errors.New("isolate: port closed")
 // killed (Isolate.Kill, or cancellation of the context given to Spawn or
 // Run), and by Isolate.Wait for such an isolate.
 var ErrKilled = errors.New("isolate: killed")
+
+// errEnded is the cause (context.Cause) of an isolate's context after the
+// isolate ended without a kill or an error: a context.Canceled of its own, so
+// that a context derived from the isolate's can tell the isolate's end from
+// its own cancellation.
+var errEnded = fmt.Errorf("isolate: ended: %w", context.Canceled)
 
 // errRunExited is what Run returns when its function ended the isolate with
 // Exit instead of returning a result.

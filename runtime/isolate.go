@@ -63,7 +63,7 @@ func WithErrorsFatal(fatal bool) Option {
 // WithOnExit adds an exit listener before the isolate starts, so that even an
 // isolate that ends at once is seen to end; see Isolate.AddOnExitListener.
 func WithOnExit(p SendPort[struct{}]) Option {
-	return Option{func(o *Isolate) { r := o.more(); r.exitListeners = appendNew(r.exitListeners, p) }}
+	return Option{func(o *Isolate) { o.more().addExitListener(p, exitNotice(p, struct{}{})) }}
 }
 
 // WithOnError adds an error listener before the isolate starts; see
@@ -81,7 +81,12 @@ type Isolate struct {
 	name   string
 	parent context.Context // what Spawn was given: the ctx's values and deadline
 	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
-	done   chan struct{}
+	// running is held from the spawn until the isolate has ended: Wait
+	// and Run wait on it without a channel. done (a chan struct{}) is made
+	// by the first Done, under mu, and closed when the isolate has ended;
+	// closedChan if it ended first. A spawn allocates neither.
+	running sync.WaitGroup
+	done    atomic.Value
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
 	// something for the next receive to do; above them the number of
 	// receives from own ports blocked now. One word, so that a receive can
@@ -89,6 +94,9 @@ type Isolate struct {
 	// either the receive blocked or their flag seen by it.
 	state       atomic.Uint64
 	startPaused bool
+	// ofCaller: the isolate runs a call (Run) that its caller waits for, so
+	// the whole of the caller's ctx, its isolate's end included, cancels it.
+	ofCaller bool
 
 	// Guarded by mu (the bools sit together, for the struct's size).
 	killed      bool // ending: ports closed, ctx cancelled, no more events
@@ -110,7 +118,7 @@ type Isolate struct {
 }
 
 // isolateRare is the state of an isolate that only some isolates need:
-// pauses, pings, listeners, a watch on a cancellable parent. Kept apart, it
+// pauses, pings, listeners, watches on cancellable contexts. Kept apart, it
 // costs an idle isolate nothing until used.
 type isolateRare struct {
 	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
@@ -118,13 +126,142 @@ type isolateRare struct {
 	startCap       Capability
 	unpaused       chan struct{} // closed when the last pause is resumed
 	pings          []*ping
-	exitListeners  []SendPort[struct{}]
+	exitListeners  []exitListener
 	errorListeners []SendPort[*RemoteError]
 
-	// stopParent stops the watch on the context given to Spawn;
-	// parentWatchDone is closed when a watch that fired has finished.
-	stopParent      func() bool
-	parentWatchDone chan struct{}
+	// watches kill the isolate when a context above it is cancelled (or
+	// a deadline passes); stopped when it ends.
+	watches []watch
+	// cancels are the contexts whose cancellation kills this isolate and
+	// the isolates spawned with its ctx (see cancelSourcesOf); set before
+	// the isolate starts. An isolate without them has no watches either.
+	cancels *cancelSource
+}
+
+// exitListener is one exit listener: its port, kept as a comparable key
+// (a SendPort of any message type), and the notification it gets.
+type exitListener struct {
+	port   any
+	notify func()
+}
+
+// exitNotice returns the notification that sends v on p, dropped if the port
+// is closed; v is a copy the isolate holds, so it moves.
+func exitNotice[T any](p SendPort[T], v T) func() {
+	return func() { p.notifyListener(v) }
+}
+
+// addExitListener adds an exit listener on p, or replaces the notification
+// of the one p already has (Dart: the last response wins); under mu.
+func (r *isolateRare) addExitListener(p any, notify func()) {
+	for i := range r.exitListeners {
+		if r.exitListeners[i].port == p {
+			r.exitListeners[i].notify = notify
+			return
+		}
+	}
+	r.exitListeners = append(r.exitListeners, exitListener{p, notify})
+}
+
+// watch is one watch on a cancellation: stop stops it, reporting whether
+// it had not fired; done is closed when a watch that fired has finished.
+type watch struct {
+	stop func() bool
+	done chan struct{}
+}
+
+// cancelSource is one context whose cancellation kills an isolate. An
+// isolate's end does not end the isolates it spawned, as in Dart, so a
+// context derived from an isolate's ctx (skip) counts only when it is
+// cancelled for another reason than that isolate's end; the sources above
+// skip (next) count in any case.
+type cancelSource struct {
+	ctx  context.Context
+	skip *Isolate
+	next *cancelSource
+}
+
+// cancelSourcesOf returns what kills an isolate spawned with ctx: ctx's
+// cancellation, but not the end of an isolate that ctx belongs to. With the
+// spawning isolate's own ctx, that is what killed the spawning isolate
+// (ultimately, contexts that the program made outside isolates); with a
+// context derived from it (context.WithTimeout(ctx, d)), that context too.
+func cancelSourcesOf(ctx context.Context) *cancelSource {
+	p := Current(ctx)
+	switch {
+	case p == nil:
+		if ctx.Done() == nil {
+			return nil
+		}
+		return &cancelSource{ctx: ctx}
+	case ctx == p.ctx:
+		return p.cancelSources()
+	default:
+		return &cancelSource{ctx: ctx, skip: p, next: p.cancelSources()}
+	}
+}
+
+// cancelSources returns o's cancel sources (see isolateRare.cancels).
+func (o *Isolate) cancelSources() *cancelSource {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.rare == nil {
+		return nil
+	}
+	return o.rare.cancels
+}
+
+// endedBy reports whether ctx, derived from o's ctx, was cancelled by o's
+// end rather than for a reason of its own: its cause is o's end's. The
+// causes of an end are private values (errEnded), ErrKilled and
+// *RemoteError, so the compare cannot panic.
+func (o *Isolate) endedBy(ctx context.Context) bool {
+	e := o.ctxEnd.Load()
+	return e != nil && context.Cause(ctx) == context.Cause(e.ctx)
+}
+
+// watchLocked adds a watch to o unless it has ended; under mu.
+func (o *Isolate) watchLocked(w watch) bool {
+	if o.ended {
+		return false
+	}
+	r := o.more()
+	r.watches = append(r.watches, w)
+	return true
+}
+
+// watchCancel kills o when ctx is cancelled, unless by skip's end (see
+// cancelSource). A cancellation skipped leaves ctx's deadline, if it has
+// one, still to kill o when it passes.
+func (o *Isolate) watchCancel(ctx context.Context, skip *Isolate) {
+	if ctx.Done() == nil {
+		return
+	}
+	w := watch{done: make(chan struct{})}
+	w.stop = context.AfterFunc(ctx, func() {
+		defer close(w.done)
+		if skip == nil || !skip.endedBy(ctx) {
+			o.Kill(Immediate)
+			return
+		}
+		if d, ok := ctx.Deadline(); ok {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			if o.ended {
+				return
+			}
+			t := watch{done: make(chan struct{})}
+			t.stop = time.AfterFunc(time.Until(d), func() {
+				defer close(t.done)
+				o.Kill(Immediate)
+			}).Stop
+			o.watchLocked(t)
+		}
+	})
+	// Under mu: a watch on a context that has already ended fires now.
+	o.mu.Lock()
+	o.watchLocked(w)
+	o.mu.Unlock()
 }
 
 // more returns o.rare, made if need be; call it under mu, or before the
@@ -213,8 +350,8 @@ type isolateKey struct{}
 type ctxCause struct{ ctx context.Context }
 
 var (
-	causeCanceled = newCtxCause(nil)
-	causeKilled   = newCtxCause(ErrKilled)
+	causeEnded  = newCtxCause(errEnded)
+	causeKilled = newCtxCause(ErrKilled)
 )
 
 func newCtxCause(cause error) *ctxCause {
@@ -292,9 +429,10 @@ func (c *isolateContext) AfterFunc(f func()) (stop func() bool) {
 	}
 }
 
-// cancelContext ends the isolate's context with cause (nil: context.Canceled).
+// cancelContext ends the isolate's context with cause (nil: errEnded, which
+// is a context.Canceled).
 func (o *Isolate) cancelContext(cause error) {
-	end := causeCanceled
+	end := causeEnded
 	switch cause {
 	case nil:
 	case ErrKilled:
@@ -336,7 +474,7 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		return err
 	}
 	o.id = isolateIDs.Add(1)
-	o.done = make(chan struct{})
+	o.running.Add(1)
 	o.errorsFatal = true
 	for _, opt := range opts {
 		if opt.apply != nil {
@@ -354,13 +492,16 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 	}
 	o.parent = parent
 	o.ctx = (*isolateContext)(o)
-	if parent.Done() != nil {
-		r := o.more()
-		r.parentWatchDone = make(chan struct{})
-		r.stopParent = context.AfterFunc(parent, func() {
-			o.Kill(Immediate)
-			close(r.parentWatchDone)
-		})
+	cancels := cancelSourcesOf(parent)
+	if cancels != nil {
+		o.more().cancels = cancels // before any watch: nothing else runs yet
+	}
+	if o.ofCaller {
+		o.watchCancel(parent, nil)
+	} else {
+		for s := cancels; s != nil; s = s.next {
+			o.watchCancel(s.ctx, s.skip)
+		}
 	}
 	return nil
 }
@@ -389,27 +530,52 @@ type running[R any] struct {
 }
 
 func (r *running[R]) isolate() *Isolate { return &r.Isolate }
+
+// enter runs fn and settles the outcome as fn returns: an end that came
+// first (a kill, a fatal error caught by Guard) decides it, and the result
+// is dropped; otherwise the result stands, whatever happens after.
 func (r *running[R]) enter(ctx context.Context) {
-	r.res, r.err = r.fn(ctx)
-	r.returned = true
+	res, err := r.fn(ctx)
+	o := &r.Isolate
+	o.mu.Lock()
+	if !o.outcomeSet || o.outcome == nil {
+		o.outcomeSet = true
+		r.res, r.err, r.returned = res, err, true
+	}
+	o.mu.Unlock()
 }
 
 // Spawn starts a new isolate that runs entry(ctx, msg) on a goroutine of its
 // own and returns without waiting for it. msg is copied as by SendPort.Send,
 // so the isolate shares no memory with its spawner; the entry's ctx belongs to
-// the new isolate (Current(ctx) returns it).
+// the new isolate (Current(ctx) returns it). A message whose type has no
+// generated deep copy and would share memory is refused with the error Send
+// gives.
 //
 // The isolate ends when entry returns, calls Exit, or panics; Kill asks it to
 // end (Go cannot preempt a goroutine: the entry must receive from its ports
 // or watch ctx.Done()). Cancelling the ctx given to Spawn kills the isolate
 // as Kill(Immediate) does; its values and deadline are inherited. Spawn fails
-// only when that ctx has already ended.
+// when that ctx has already ended, or when msg is refused.
+//
+// An isolate spawned inside another, with that isolate's ctx, outlives it,
+// as in Dart: the spawning isolate's end (return, Exit, Kill, panic) does not
+// end it, nor drop the messages waiting in its ports. Cancellation of the
+// contexts the program made still reaches every isolate below them: the new
+// isolate is killed when the context its spawner was itself spawned with is
+// cancelled (and so on up), or when a context derived from the spawner's ctx
+// (context.WithCancel, WithTimeout) is cancelled or passes its deadline for
+// a reason other than the spawner's end. To tie a child to its spawner's
+// life, Kill it from the spawner (a deferred Kill, or an exit listener).
 func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), msg M, opts ...Option) (*Isolate, error) {
 	if entry == nil {
 		return nil, errors.New("isolate: Spawn with a nil entry")
 	}
 	if c := copierFor[M](); c != nil {
-		msg = c(msg)
+		var err error
+		if msg, err = c(msg); err != nil {
+			return nil, err
+		}
 	}
 	s := &spawned[M]{entry: entry, msg: msg}
 	if err := initIsolate(&s.Isolate, ctx, opts, true); err != nil {
@@ -422,11 +588,17 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 // Run runs fn in a new isolate and returns its result, as Dart's Isolate.run:
 // the result is moved, not copied (the same pointer arrives). Run blocks until
 // fn has returned, so no goroutine outlives it; cancelling ctx cancels fn's
-// context (a kill), and fn should return promptly then.
+// context (a kill), and fn should return promptly then. Unlike Spawn's, that
+// includes the end of the isolate ctx belongs to: Run is a call its caller
+// waits for, and a caller that is killed must not stay blocked in it.
+// Isolates that fn spawns outlive it, as those of any isolate do (see Spawn).
 //
 // The error is the very value fn returned (==), never wrapped. A panic in fn
-// becomes a *RemoteError; if the isolate was killed before fn returned, the
-// error is ErrKilled. WithPaused is ignored.
+// becomes a *RemoteError. If the isolate was killed before fn returned (by
+// ctx, or by fn itself with Current(ctx).Kill), the error is ErrKilled and
+// the zero R is returned, whatever fn returned afterwards: as in Dart, a
+// killed computation fails. Likewise a fatal error caught by Guard before fn
+// returned is returned as its *RemoteError. WithPaused is ignored.
 func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), opts ...Option) (R, error) {
 	var zero R
 	if fn == nil {
@@ -434,11 +606,12 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 	}
 	r := &running[R]{fn: fn}
 	o := &r.Isolate
+	o.ofCaller = true
 	if err := initIsolate(o, ctx, opts, false); err != nil {
 		return zero, err
 	}
 	go run(r)
-	<-o.done
+	o.running.Wait()
 	if r.returned {
 		return r.res, r.err
 	}
@@ -487,6 +660,10 @@ func Exit[T any](ctx context.Context, port SendPort[T], msg T) {
 // listeners now, fatal is false and the isolate goes on. Outside an isolate
 // Guard only recovers and returns the error, with fatal false.
 //
+// If the isolate was already ending (killed, exited, or ended by an earlier
+// error), its outcome is decided: the error goes to no listener, and fatal
+// is true, as the caller must return.
+//
 // Without a panic Guard returns nil, false. A runtime.Goexit (as by Exit)
 // inside fn is not stopped.
 func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
@@ -510,11 +687,15 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 		return err, false
 	}
 	o.mu.Lock()
+	if o.killed {
+		// Already ending (killed, or a fatal error before): the isolate's
+		// outcome is decided, and this error is not reported.
+		o.mu.Unlock()
+		return err, true
+	}
 	if o.errorsFatal {
-		if !o.killed {
-			o.more().pendingErr = err
-			o.killLocked(err, ErrClosed)
-		}
+		o.more().pendingErr = err
+		o.killLocked(err, ErrClosed)
 		o.mu.Unlock()
 		return err, true
 	}
@@ -605,15 +786,20 @@ func (o *Isolate) end(rerr *RemoteError) {
 	o.mu.Lock()
 	var report *RemoteError
 	if rerr != nil {
-		report = rerr
 		o.killLocked(rerr, ErrClosed)
+		if o.outcome == error(rerr) {
+			// The panic ended the isolate. One after a kill or Exit did
+			// not: the isolate was already ending, and listeners hear
+			// only the error that Wait reports.
+			report = rerr
+		}
 	} else {
 		o.killLocked(nil, ErrClosed)
 	}
 	o.ended = true
-	var exitListeners []SendPort[struct{}]
+	var exitListeners []exitListener
 	var errorListeners []SendPort[*RemoteError]
-	var stopParent func() bool
+	var watches []watch
 	r := o.rare
 	if r != nil {
 		if report == nil {
@@ -622,11 +808,13 @@ func (o *Isolate) end(rerr *RemoteError) {
 		r.pendingErr = nil
 		exitListeners, errorListeners = r.exitListeners, r.errorListeners
 		r.exitListeners, r.errorListeners = nil, nil
-		stopParent = r.stopParent
+		watches, r.watches = r.watches, nil
 	}
 	o.mu.Unlock()
-	if stopParent != nil && !stopParent() {
-		<-r.parentWatchDone // the watch fired: wait for its Kill to finish
+	for _, w := range watches {
+		if !w.stop() {
+			<-w.done // the watch fired: wait for it to finish
+		}
 	}
 	if report != nil {
 		for _, l := range errorListeners {
@@ -634,9 +822,16 @@ func (o *Isolate) end(rerr *RemoteError) {
 		}
 	}
 	for _, l := range exitListeners {
-		l.notifyListener(struct{}{})
+		l.notify()
 	}
-	close(o.done)
+	o.mu.Lock()
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		close(d)
+	} else {
+		o.done.Store(closedChan)
+	}
+	o.mu.Unlock()
+	o.running.Done()
 }
 
 func (o *Isolate) removePortLocked(p ownedPort) {
@@ -791,23 +986,76 @@ func (o *Isolate) Ping(ctx context.Context) error {
 // AddOnExitListener makes the isolate send struct{}{} on p when it ends,
 // whatever the cause (return, Exit, panic, kill), after its ports have closed
 // and before Done closes. Each port hears once however often it is added. On
-// an isolate that has ended, the message is sent at once.
+// an isolate that has ended, the message is sent at once. It is OnExit with
+// the response struct{}{}.
 func (o *Isolate) AddOnExitListener(p SendPort[struct{}]) {
+	_ = OnExit(o, p, struct{}{})
+}
+
+// RemoveOnExitListener stops the exit listener on p, as Dart's
+// removeOnExitListener: if the isolate has not yet begun to tell its
+// listeners of its end, p hears nothing of it. Removing a port that is not a
+// listener is harmless. It is RemoveOnExit for a SendPort[struct{}].
+func (o *Isolate) RemoveOnExitListener(p SendPort[struct{}]) {
+	RemoveOnExit(o, p)
+}
+
+// OnExit makes o send response on p when it ends, as AddOnExitListener sends
+// struct{}{} (Dart's addOnExitListener with response:); being generic, it is
+// a function, not a method. The response is copied now, as Send copies it,
+// so later changes by the caller do not reach the listener; a response that
+// Send would refuse is refused with the same error, and nothing is added.
+//
+// Each port hears once however often it is added, with the response of the
+// last call (as in Dart). On an isolate that has ended, the response is sent
+// at once. A notification is never held back by a full bounded port, and is
+// dropped if p is closed.
+func OnExit[T any](o *Isolate, p SendPort[T], response T) error {
+	c := copierFor[T]()
+	if p.p != nil {
+		c = p.p.copy
+	}
+	if c != nil {
+		var err error
+		if response, err = c(response); err != nil {
+			return err
+		}
+	}
+	notify := exitNotice(p, response)
 	o.mu.Lock()
 	if o.ended {
 		o.mu.Unlock()
-		p.notifyListener(struct{}{})
-		return
+		notify()
+		return nil
 	}
-	r := o.more()
-	r.exitListeners = appendNew(r.exitListeners, p)
+	o.more().addExitListener(p, notify)
 	o.mu.Unlock()
+	return nil
+}
+
+// RemoveOnExit stops the exit listener on p added by OnExit (or, for a
+// SendPort[struct{}], by AddOnExitListener or WithOnExit): if o has not yet
+// begun to tell its listeners of its end, p hears nothing of it. Removing a
+// port that is not a listener is harmless.
+func RemoveOnExit[T any](o *Isolate, p SendPort[T]) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r := o.rare; r != nil {
+		key := any(p)
+		r.exitListeners = slices.DeleteFunc(r.exitListeners, func(l exitListener) bool { return l.port == key })
+	}
 }
 
 // AddErrorListener makes the isolate send each uncaught error on p: the panic
 // that ends it, and errors caught by Guard while errors are not fatal. Each
 // port hears each error once however often it is added. Errors before the
 // call are not repeated.
+//
+// Listeners and Wait agree: the error that ended the isolate is the one Wait
+// returns. A panic after the isolate was killed (Kill, also by itself, or
+// cancellation of the context it was spawned with) or had called Exit did not
+// end it, as it was ending already; it is not reported, and Wait returns
+// ErrKilled (or nil after Exit).
 func (o *Isolate) AddErrorListener(p SendPort[*RemoteError]) {
 	o.mu.Lock()
 	if !o.ended {
@@ -815,6 +1063,18 @@ func (o *Isolate) AddErrorListener(p SendPort[*RemoteError]) {
 		r.errorListeners = appendNew(r.errorListeners, p)
 	}
 	o.mu.Unlock()
+}
+
+// RemoveErrorListener stops the error listener on p, as Dart's
+// removeErrorListener: errors from now on are not sent to it (an error
+// already being told to the listeners may still arrive). Removing a port
+// that is not a listener is harmless.
+func (o *Isolate) RemoveErrorListener(p SendPort[*RemoteError]) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r := o.rare; r != nil {
+		r.errorListeners = slices.DeleteFunc(r.errorListeners, func(l SendPort[*RemoteError]) bool { return l == p })
+	}
 }
 
 // SetErrorsFatal sets whether an error caught by Guard ends the isolate
@@ -830,7 +1090,17 @@ func (o *Isolate) SetErrorsFatal(fatal bool) {
 // Done returns a channel that is closed when the isolate has ended: its entry
 // has returned, its ports are closed and its listeners notified.
 func (o *Isolate) Done() <-chan struct{} {
-	return o.done
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		return d
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if d, ok := o.done.Load().(chan struct{}); ok {
+		return d
+	}
+	d := make(chan struct{})
+	o.done.Store(d)
+	return d
 }
 
 // Wait blocks until the isolate has ended and returns how: nil after a normal
@@ -838,13 +1108,18 @@ func (o *Isolate) Done() <-chan struct{} {
 // Guard), ErrKilled after a kill. Whichever came first decides. It returns
 // ctx.Err() if ctx ends first.
 func (o *Isolate) Wait(ctx context.Context) error {
-	select {
-	case <-o.done:
-	default:
+	if ctxDone := ctx.Done(); ctxDone == nil {
+		o.running.Wait()
+	} else {
+		done := o.Done()
 		select {
-		case <-o.done:
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-done:
+		default:
+			select {
+			case <-done:
+			case <-ctxDone:
+				return ctx.Err()
+			}
 		}
 	}
 	o.mu.Lock()

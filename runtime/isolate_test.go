@@ -746,3 +746,76 @@ func TestErrorListenerDuplicate(t *testing.T) {
 	mustRecv(t, errs)
 	expectNothing(t, errs, 20*time.Millisecond)
 }
+
+func TestRunKilledByItselfFails(t *testing.T) {
+	got, err := Run(context.Background(), func(ctx context.Context) (int, error) {
+		Current(ctx).Kill(Immediate)
+		return 42, nil
+	})
+	if err != ErrKilled || got != 0 {
+		t.Errorf("Run whose function killed its isolate = (%v, %v), want (0, ErrKilled)", got, err)
+	}
+	// A kill that takes effect only at the next event does not take this
+	// one's result away: the function returned within it.
+	got, err = Run(context.Background(), func(ctx context.Context) (int, error) {
+		Current(ctx).Kill(BeforeNextEvent)
+		return 42, nil
+	})
+	if err != nil || got != 42 {
+		t.Errorf("Run after Kill(BeforeNextEvent) = (%v, %v), want (42, nil)", got, err)
+	}
+}
+
+func TestRunFatalGuardFails(t *testing.T) {
+	got, err := Run(context.Background(), func(ctx context.Context) (int, error) {
+		Guard(ctx, panicHere)
+		return 42, nil
+	})
+	var re *RemoteError
+	if !errors.As(err, &re) || got != 0 {
+		t.Errorf("Run after a fatal Guard = (%v, %v), want (0, *RemoteError)", got, err)
+	}
+}
+
+func TestPanicAfterSelfKillAgreesWithWait(t *testing.T) {
+	ctx := context.Background()
+	errs := NewReceivePort[*RemoteError](ctx)
+	defer errs.Close()
+	exits := NewReceivePort[struct{}](ctx)
+	defer exits.Close()
+	iso, _ := Spawn(ctx, func(ctx context.Context, _ int) {
+		Current(ctx).Kill(Immediate)
+		panicHere()
+	}, 0, WithOnError(errs.SendPort()), WithOnExit(exits.SendPort()))
+	if err := waitEnded(t, iso); err != ErrKilled {
+		t.Fatalf("Wait = %v, want ErrKilled: the kill came first", err)
+	}
+	mustRecv(t, exits) // after the error listeners were told
+	ctx2, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if got, err := errs.Receive(ctx2); err == nil {
+		t.Errorf("error listener got %v, but Wait says ErrKilled: they must agree", got)
+	}
+	// The same for a panic after Exit, and for Guard after a kill.
+	iso, _ = Spawn(ctx, func(ctx context.Context, _ int) {
+		defer panicHere()
+		Exit(ctx, SendPort[int]{}, 0)
+	}, 0, WithOnError(errs.SendPort()))
+	if err := waitEnded(t, iso); err != nil {
+		t.Fatalf("Wait after Exit then a panic = %v, want nil", err)
+	}
+	iso, _ = Spawn(ctx, func(ctx context.Context, _ int) {
+		Current(ctx).Kill(Immediate)
+		if _, fatal := Guard(ctx, panicHere); !fatal {
+			panic("Guard in a killed isolate reported fatal false")
+		}
+	}, 0, WithOnError(errs.SendPort()), WithErrorsFatal(false))
+	if err := waitEnded(t, iso); err != ErrKilled {
+		t.Fatalf("Wait = %v, want ErrKilled", err)
+	}
+	ctx3, cancel3 := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel3()
+	if got, err := errs.Receive(ctx3); err == nil {
+		t.Errorf("error listener got %v after the isolate had ended otherwise", got)
+	}
+}

@@ -38,7 +38,7 @@ type Pool struct {
 	mu         sync.Mutex
 	closed     bool
 	free       *memberSet    // idle isolates of a RunOn pool
-	head, tail *waiter       // callers waiting for an isolate, first come first
+	head, tail *poolWaiter   // callers waiting for an isolate, first come first
 	live       int           // isolates of the pool not yet ended
 	made       int           // isolates made, to number their names
 	closing    chan struct{} // closed when Close begins
@@ -163,7 +163,7 @@ func (p *Pool) shutdown() {
 	p.closed = true
 	p.closedFlag.Store(true)
 	close(p.closing)
-	var failed *waiter
+	var failed *poolWaiter
 	for w := p.head; w != nil; {
 		next := w.next
 		w.queued, w.prev, w.next = false, nil, failed

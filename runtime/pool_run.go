@@ -82,13 +82,13 @@ func (m *member) makeIdle() bool {
 	}
 }
 
-// waiter is a caller waiting for a member; ready is signalled once m is
+// poolWaiter is a caller waiting for a member; ready is signalled once m is
 // set, or with m nil once the pool has closed.
-type waiter struct {
+type poolWaiter struct {
 	ready      chan struct{}
 	m          *member
-	prev, next *waiter // the queue; under Pool.mu
-	queued     bool    // under Pool.mu
+	prev, next *poolWaiter // the queue; under Pool.mu
+	queued     bool        // under Pool.mu
 }
 
 var signals = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
@@ -281,7 +281,7 @@ func (p *Pool) wait(ctx context.Context) (*member, error) {
 		p.mu.Unlock()
 		return nil, errPortPool
 	}
-	w := &waiter{ready: signals.Get().(chan struct{})}
+	w := &poolWaiter{ready: signals.Get().(chan struct{})}
 	p.queueLocked(w)
 	p.pumpLocked() // a member may be in the free set after all (nwait was 0)
 	p.mu.Unlock()
@@ -349,7 +349,7 @@ func (p *Pool) drain() {
 	}
 }
 
-func (p *Pool) queueLocked(w *waiter) {
+func (p *Pool) queueLocked(w *poolWaiter) {
 	w.queued, w.prev, w.next = true, p.tail, nil
 	if p.tail == nil {
 		p.head = w
@@ -360,7 +360,7 @@ func (p *Pool) queueLocked(w *waiter) {
 	p.nwait.Add(1)
 }
 
-func (p *Pool) unqueueLocked(w *waiter) {
+func (p *Pool) unqueueLocked(w *poolWaiter) {
 	if w.prev != nil {
 		w.prev.next = w.next
 	} else {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 )
 
 // PortOption configures NewReceivePort. Make one with WithCapacity.
@@ -45,27 +47,34 @@ type ReceivePort[T any] struct {
 // SendPort is the writing end of a port: a small comparable value, itself
 // sendable, that may be copied, compared, stored and sent anywhere. Every
 // SendPort of one ReceivePort compares equal. The zero SendPort is closed.
+//
+// A SendPort made by NewSendPort carries its messages to an Endpoint
+// instead of a local port (see package remote).
 type SendPort[T any] struct {
 	p *port[T]
+	e Endpoint[T] // nil for a local port
 }
 
-// port is the state shared by a ReceivePort and its SendPorts: a ring buffer
-// guarded by mu, plus the channels that wake blocked receivers and senders.
+// port is the state shared by a ReceivePort and its SendPorts: a queue of
+// linked chunks and a list of blocked receivers, guarded by mu. A message
+// sent while a receiver waits on an empty queue goes straight to that
+// receiver (handed over, as a channel hands a value to a waiting receiver);
+// otherwise it is queued. Nothing is copied as the queue grows, and the
+// chunks and waiters are reused, so a port in steady use allocates nothing.
 type port[T any] struct {
 	mu          sync.Mutex
-	buf         []T // ring buffer; its length grows by doubling
-	head, n     int
-	limit       int // 0: unbounded
+	q           queue[T]
+	waiters     waitList[T] // blocked receivers, first come first served
+	limit       int         // 0: unbounded
 	closed      bool
 	closeErr    error
-	recvWaiters int
 	sendWaiters int
-	notify      chan struct{} // cap 1: a message was queued, or the port closed (made on first wait)
-	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
-	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
-	copy        func(T) T     // nil: send the plain value
-	owner       *Isolate      // nil: belongs to no isolate
-	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
+	room        chan struct{}                // cap 1: a message was taken, or the port closed (bounded ports)
+	closedCh    chan struct{}                // closed on close, for receivers of a paused isolate (made on first wait)
+	copy        copier[T]                    // nil: send the plain value
+	owner       *Isolate                     // nil: belongs to no isolate
+	idx         int                          // position in owner.ports, -1 when not there; guarded by owner.mu
+	spare       [2]atomic.Pointer[waiter[T]] // waiters kept for the next blocked receives
 }
 
 // closedChan is shared by ports that were closed before anyone waited.
@@ -165,10 +174,13 @@ func (r *ReceivePort[T]) Close() error {
 func (s SendPort[T]) Send(msg T) error {
 	p := s.p
 	if p == nil {
-		return ErrClosed
+		return s.sendElsewhere(msg)
 	}
 	if p.copy != nil {
-		msg = p.copy(msg)
+		var err error
+		if msg, err = p.copy(msg); err != nil {
+			return err
+		}
 	}
 	return p.put(msg, false)
 }
@@ -181,7 +193,7 @@ func (s SendPort[T]) Send(msg T) error {
 func (s SendPort[T]) Transfer(msg T) error {
 	p := s.p
 	if p == nil {
-		return ErrClosed
+		return s.sendElsewhere(msg)
 	}
 	return p.put(msg, false)
 }
@@ -208,7 +220,8 @@ func (p *port[T]) ensureClosedChLocked() chan struct{} {
 	return p.closedCh
 }
 
-// put queues v; force ignores the capacity.
+// put queues v, or hands it to a waiting receiver; force ignores the
+// capacity.
 func (p *port[T]) put(v T, force bool) error {
 	p.mu.Lock()
 	for {
@@ -219,7 +232,7 @@ func (p *port[T]) put(v T, force bool) error {
 			p.mu.Unlock()
 			return ErrClosed
 		}
-		if force || p.limit == 0 || p.n < p.limit {
+		if force || p.limit == 0 || p.q.n < p.limit {
 			break
 		}
 		if p.room == nil {
@@ -232,65 +245,47 @@ func (p *port[T]) put(v T, force bool) error {
 		p.mu.Lock()
 		p.sendWaiters--
 	}
-	p.pushLocked(v)
-	var notify chan struct{}
-	if p.recvWaiters > 0 {
-		notify = p.notify
+	if w := p.waiters.pop(); w != nil {
+		// A receiver waits, so the queue was empty when it began to. The
+		// flags are read under mu, as Receive reads them (Pause's barrier
+		// relies on it): with an event pending, the receiver must look
+		// again rather than take the message.
+		if o := p.owner; p.q.n == 0 && (o == nil || o.state.Load()&flagMask == 0) {
+			w.v, w.what = v, gotMessage
+		} else {
+			p.q.push(v)
+			w.what = gotRetry
+		}
+		p.mu.Unlock()
+		w.wake <- struct{}{} // never blocks: one signal per wait
+		return nil
 	}
-	if p.sendWaiters > 0 && p.n < p.limit {
+	p.q.push(v)
+	if p.sendWaiters > 0 && p.q.n < p.limit {
 		signal(p.room) // pass the wake-up on to the next blocked sender
 	}
 	p.mu.Unlock()
-	if notify != nil {
-		// After the unlock, so that the receiver it wakes does not find
-		// the lock still held.
-		signal(notify)
-	}
 	return nil
 }
 
-func (p *port[T]) pushLocked(v T) {
-	if p.n == len(p.buf) {
-		size := 2 * len(p.buf)
-		if size < 8 {
-			size = 8
-		}
-		if p.limit > 0 && p.n < p.limit && size > p.limit {
-			size = p.limit
-		}
-		buf := make([]T, size)
-		k := copy(buf, p.buf[p.head:])
-		copy(buf[k:], p.buf[:p.head])
-		p.buf, p.head = buf, 0
-	}
-	i := p.head + p.n
-	if i >= len(p.buf) {
-		i -= len(p.buf)
-	}
-	p.buf[i] = v
-	p.n++
-}
-
 func (p *port[T]) popLocked() T {
-	var zero T
-	v := p.buf[p.head]
-	p.buf[p.head] = zero
-	p.head++
-	if p.head == len(p.buf) {
-		p.head = 0
-	}
-	p.n--
-	if p.n == 0 && len(p.buf) > 4096 {
-		// Give a burst's memory back rather than keep it for the port's life.
-		p.buf, p.head = nil, 0
-	}
+	v := p.q.pop()
 	if p.sendWaiters > 0 {
 		signal(p.room)
 	}
-	if p.n > 0 && p.recvWaiters > 0 {
-		signal(p.notify) // pass the wake-up on to the next blocked receiver
-	}
+	p.passOnLocked()
 	return v
+}
+
+// passOnLocked wakes a waiting receiver to look again when messages are
+// queued: one that was woken for them did not take them all.
+func (p *port[T]) passOnLocked() {
+	if p.q.n > 0 {
+		if w := p.waiters.pop(); w != nil {
+			w.what = gotRetry
+			w.wake <- struct{}{}
+		}
+	}
 }
 
 // receive is Receive. While its isolate has no event pending (no flag set),
@@ -304,72 +299,77 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	// a plain channel receive).
 	ownCtx := o != nil && ctx == o.ctx
 	p.mu.Lock()
-	for {
-		// The flags are read under p.mu: Pause's barrier relies on it.
-		if o != nil && o.state.Load()&flagMask != 0 {
-			break
-		}
-		switch {
-		case p.closed:
-			err = p.closeErr
-			if p.recvWaiters > 0 {
-				signal(p.notify) // wake the next receiver: it must see the close too
-			}
-			p.mu.Unlock()
-			return v, err
-		case p.n > 0:
-			v = p.popLocked()
-			p.mu.Unlock()
-			return v, nil
-		case !ownCtx && ctx.Err() != nil:
-			p.mu.Unlock()
-			return v, ctx.Err()
-		}
-		if p.notify == nil {
-			p.notify = make(chan struct{}, 1)
-		}
-		notify := p.notify
-		p.recvWaiters++
+	// The flags are read under p.mu: Pause's barrier relies on it.
+	if o != nil && o.state.Load()&flagMask != 0 {
 		p.mu.Unlock()
-		if o != nil && !o.enterBlocked() {
-			// An event arrived since: receiveSlow handles it.
-			p.mu.Lock()
-			p.recvWaiters--
-			break
-		}
-		var ctxDone <-chan struct{}
-		if !ownCtx {
-			ctxDone = ctx.Done()
-		}
-		if ctxDone == nil {
-			<-notify // a plain receive costs less than a select
-		} else {
-			select {
-			case <-notify:
-			case <-ctxDone:
-			}
-		}
-		// No longer blocked before anything is taken: a Kill or Ping from
-		// now on sets its flag, and the check above sees it.
-		if o != nil {
-			o.leaveBlocked()
-		}
-		p.mu.Lock()
-		p.recvWaiters--
+		return p.receiveSlow(ctx)
 	}
+	switch {
+	case p.q.n > 0:
+		v = p.popLocked()
+		p.mu.Unlock()
+		return v, nil
+	case p.closed:
+		err = p.closeErr
+		p.mu.Unlock()
+		if o != nil {
+			o.mu.Lock()   // see outcome: a kill may still be cancelling ctx
+			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+		}
+		return v, err
+	case !ownCtx && ctx.Err() != nil:
+		p.mu.Unlock()
+		return v, ctx.Err()
+	}
+	w := p.waitLocked()
 	p.mu.Unlock()
+	if o != nil && !o.enterBlocked() {
+		// An event arrived since: receiveSlow handles it, unless a
+		// message or the close reached this receive first.
+		if v, err, done := p.stopWaiting(w); done {
+			return v, err
+		}
+		return p.receiveSlow(ctx)
+	}
+	var ctxDone <-chan struct{}
+	if !ownCtx {
+		ctxDone = ctx.Done()
+	}
+	if v, err, done := p.await(w, o, ctxDone); done {
+		return v, err
+	}
+	// Look again: an event is pending, or ctx ended (receiveSlow returns
+	// ctx.Err(), or a message queued meanwhile).
 	return p.receiveSlow(ctx)
+}
+
+// await blocks a receive until w is signalled or ctxDone closes, then
+// counts it as no longer blocked in o; done is false when the receive must
+// look again.
+func (p *port[T]) await(w *waiter[T], o *Isolate, ctxDone <-chan struct{}) (v T, err error, done bool) {
+	if ctxDone == nil {
+		<-w.wake // a plain receive costs less than a select
+	} else {
+		select {
+		case <-w.wake:
+		case <-ctxDone:
+			if o != nil {
+				o.leaveBlocked()
+			}
+			return p.stopWaiting(w)
+		}
+	}
+	if o != nil {
+		o.leaveBlocked()
+	}
+	return p.outcome(w)
 }
 
 // receiveSlow is Receive when its isolate has an event pending (kill, ping,
 // pause). Lock order: owner.mu, then p.mu.
 func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	o := p.owner
-	// The owner's own ctx ends only by a kill, which closes the port first
-	// and wakes its receivers: no need to watch it (a select costs more than
-	// a plain channel receive).
-	ownCtx := o != nil && ctx == o.ctx
-	blocked, waiting := false, false
+	ownCtx := o != nil && ctx == o.ctx // see receive
 	for {
 		paused := false
 		var unpaused chan struct{}
@@ -388,76 +388,193 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			}
 		}
 		p.mu.Lock()
-		if waiting {
-			p.recvWaiters--
-			waiting = false
-		}
 		done := true
 		switch {
 		case p.closed:
 			err = p.closeErr
-			if p.recvWaiters > 0 {
-				signal(p.notify) // wake the next receiver: it must see the close too
-			}
-		case p.n > 0 && !paused:
+		case p.q.n > 0 && !paused:
 			v = p.popLocked()
 		case !ownCtx && ctx.Err() != nil:
 			err = ctx.Err()
-			if p.n > 0 && p.recvWaiters > 0 {
-				signal(p.notify) // a wake-up this receiver took belongs to another
-			}
+			p.passOnLocked() // a wake-up this receive took may belong to another
 		default:
 			done = false
 		}
 		if done {
 			p.mu.Unlock()
 			if o != nil {
-				if blocked {
-					o.leaveBlocked()
-				}
 				o.mu.Unlock()
 			}
 			return v, err
 		}
-		var notify, closed chan struct{}
+		var w *waiter[T]
+		var closed chan struct{}
 		if paused {
 			closed = p.ensureClosedChLocked()
 		} else {
-			if p.notify == nil {
-				p.notify = make(chan struct{}, 1)
-			}
-			notify = p.notify
-			p.recvWaiters++
-			waiting = true
+			w = p.waitLocked()
 		}
 		p.mu.Unlock()
 		if o != nil {
-			if !blocked {
-				o.state.Add(blockedOne)
-				blocked = true
-			}
+			// Blocked, under mu: Kill and Ping act at once from now on.
+			o.state.Add(blockedOne)
 			o.mu.Unlock()
 		}
 		var ctxDone <-chan struct{}
 		if !ownCtx {
 			ctxDone = ctx.Done()
 		}
-		switch {
-		case paused:
-			select {
-			case <-closed:
-			case <-unpaused:
-			case <-ctxDone:
+		if !paused {
+			if v, err, done := p.await(w, o, ctxDone); done {
+				return v, err
 			}
-		case ctxDone == nil:
-			<-notify
-		default:
-			select {
-			case <-notify:
-			case <-ctxDone:
-			}
+			continue
+		}
+		select {
+		case <-closed:
+		case <-unpaused:
+		case <-ctxDone:
+		}
+		if o != nil {
+			o.leaveBlocked()
 		}
 	}
+}
+
+// waiter is one blocked Receive. Whoever takes it off the port's list (a
+// sender, the close, a pass-on) sets what it got and then signals wake; the
+// receive reads it after the signal, without the port's lock.
+type waiter[T any] struct {
+	next *waiter[T]
+	v    T     // gotMessage: the message handed over
+	err  error // gotClosed: the port's close error
+	what uint8
+	wake chan struct{} // cap 1: one signal per wait
+}
+
+// What a waiter got.
+const (
+	gotMessage uint8 = iota + 1
+	gotClosed
+	gotRetry // look again: an event is pending, or messages are queued
+)
+
+// waitList is the port's blocked receivers, in the order they came.
+type waitList[T any] struct{ head, tail *waiter[T] }
+
+func (l *waitList[T]) push(w *waiter[T]) {
+	w.next = nil
+	if l.tail == nil {
+		l.head = w
+	} else {
+		l.tail.next = w
+	}
+	l.tail = w
+}
+
+func (l *waitList[T]) pop() *waiter[T] {
+	w := l.head
+	if w != nil {
+		l.head = w.next
+		if l.head == nil {
+			l.tail = nil
+		}
+		w.next = nil
+	}
+	return w
+}
+
+// remove takes w off the list and reports whether it was there.
+func (l *waitList[T]) remove(w *waiter[T]) bool {
+	var prev *waiter[T]
+	for c := l.head; c != nil; prev, c = c, c.next {
+		if c != w {
+			continue
+		}
+		if prev == nil {
+			l.head = c.next
+		} else {
+			prev.next = c.next
+		}
+		if l.tail == c {
+			l.tail = prev
+		}
+		c.next = nil
+		return true
+	}
+	return false
+}
+
+// waitLocked lists a waiter for a receive about to block: a spare one, or a
+// new one.
+func (p *port[T]) waitLocked() *waiter[T] {
+	var w *waiter[T]
+	for i := range p.spare {
+		if w = p.spare[i].Swap(nil); w != nil {
+			break
+		}
+	}
+	if w == nil {
+		w = &waiter[T]{wake: make(chan struct{}, 1)}
+	}
+	w.what = 0
+	p.waiters.push(w)
+	return w
+}
+
+// release keeps w for a later receive, once its receive has read it.
+func (p *port[T]) release(w *waiter[T]) {
+	var zero T
+	w.v, w.err = zero, nil
+	for i := range p.spare {
+		if p.spare[i].CompareAndSwap(nil, w) {
+			return
+		}
+	}
+}
+
+// stopWaiting ends a wait that its receive gives up (its ctx ended, or an
+// event is pending). If w was still listed, nothing reached it: done is
+// false. Otherwise a message or the close did, or will at once: that is the
+// outcome.
+func (p *port[T]) stopWaiting(w *waiter[T]) (v T, err error, done bool) {
+	p.mu.Lock()
+	listed := p.waiters.remove(w)
+	p.mu.Unlock()
+	if listed {
+		p.release(w)
+		return v, nil, false
+	}
+	<-w.wake
+	return p.outcome(w)
+}
+
+// outcome is what w got, read after its signal; done is false for a retry.
+// A message handed over while the isolate was being killed or ending is
+// not delivered: the port closed, as Receive reports.
+func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
+	switch w.what {
+	case gotMessage:
+		v, done = w.v, true
+		if o := p.owner; o != nil && o.ctxEnd.Load() != nil {
+			// Its ports closed before its context ended.
+			var zero T
+			p.mu.Lock()
+			v, err = zero, p.closeErr
+			p.mu.Unlock()
+		}
+	case gotClosed:
+		err, done = w.err, true
+		if o := p.owner; o != nil {
+			// A kill closes the ports, then cancels the context, under the
+			// owner's lock: wait for it, so that the receive that reports
+			// the kill finds its ctx cancelled.
+			o.mu.Lock()
+			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+		}
+	}
+	p.release(w)
+	return v, err, done
 }
 
 // shut closes the port with the error Receive reports from now on.
@@ -465,18 +582,18 @@ func (p *port[T]) shut(err error) {
 	p.mu.Lock()
 	if !p.closed {
 		p.closed, p.closeErr = true, err
-		clear(p.buf)
-		p.buf, p.head, p.n = nil, 0, 0
+		p.q.clear()
 		if p.closedCh == nil {
 			p.closedCh = closedChan
 		} else {
 			close(p.closedCh)
 		}
-		// Blocked receivers and senders wait on notify and room alone; each
-		// one woken passes the wake-up on.
-		if p.recvWaiters > 0 {
-			signal(p.notify)
+		for w := p.waiters.pop(); w != nil; w = p.waiters.pop() {
+			w.what, w.err = gotClosed, err
+			w.wake <- struct{}{}
 		}
+		// Blocked senders wait on room alone; each one woken passes the
+		// wake-up on.
 		if p.sendWaiters > 0 {
 			signal(p.room)
 		}
@@ -493,3 +610,81 @@ func (p *port[T]) barrier() {
 
 func (p *port[T]) index() int     { return p.idx }
 func (p *port[T]) setIndex(i int) { p.idx = i }
+
+// queue is a FIFO of linked chunks: it grows by linking a new chunk (twice
+// the last one's size, up to maxChunkBytes), never by copying, and a chunk
+// that has been read through is kept as the spare for the next one needed,
+// so that a queue whose length stays bounded allocates nothing.
+type queue[T any] struct {
+	head, tail *chunk[T]
+	r, w       int // next read in head.items, next write in tail.items
+	n          int
+	spare      *chunk[T]
+}
+
+type chunk[T any] struct {
+	next  *chunk[T]
+	items []T
+}
+
+const (
+	minChunk      = 8
+	maxChunkBytes = 8 << 10
+)
+
+func (q *queue[T]) push(v T) {
+	if q.tail == nil || q.w == len(q.tail.items) {
+		q.grow()
+	}
+	q.tail.items[q.w] = v
+	q.w++
+	q.n++
+}
+
+func (q *queue[T]) grow() {
+	c := q.spare
+	q.spare = nil
+	if c == nil {
+		size := minChunk
+		if q.tail != nil {
+			size = 2 * len(q.tail.items)
+			if limit := max(minChunk, maxChunkBytes/max(1, int(unsafe.Sizeof(*new(T))))); size > limit {
+				size = max(limit, len(q.tail.items))
+			}
+		}
+		c = &chunk[T]{items: make([]T, size)}
+	}
+	if q.tail == nil {
+		q.head, q.r = c, 0
+	} else {
+		q.tail.next = c
+	}
+	q.tail, q.w = c, 0
+}
+
+func (q *queue[T]) pop() T {
+	var zero T
+	h := q.head
+	v := h.items[q.r]
+	h.items[q.r] = zero
+	q.r++
+	q.n--
+	switch {
+	case q.n == 0:
+		// Empty: write from the start of the same chunk again; any chunks
+		// after it are the spare at most (pop moves past them as it reads).
+		q.r, q.w = 0, 0
+	case q.r == len(h.items):
+		q.head, q.r = h.next, 0
+		h.next = nil
+		if q.spare == nil || len(h.items) > len(q.spare.items) {
+			q.spare = h
+		}
+	}
+	return v
+}
+
+// clear drops every message and gives the memory back.
+func (q *queue[T]) clear() {
+	*q = queue[T]{}
+}

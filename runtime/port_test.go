@@ -297,3 +297,73 @@ func TestBoundedPortManySenders(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestPortSteadyStateAllocatesNothing: a port whose backlog stays bounded
+// reuses its chunks and its waiters: no allocation per message, whether the
+// messages are queued or handed to a blocked receiver.
+func TestPortSteadyStateAllocatesNothing(t *testing.T) {
+	ctx := context.Background()
+	r := NewReceivePort[int](ctx)
+	defer r.Close()
+	sp := r.SendPort()
+	burst := func() {
+		for i := range 1000 { // several chunks
+			sp.Send(i)
+		}
+		for i := range 1000 {
+			if v, _ := r.Receive(ctx); v != i {
+				t.Fatalf("got %d, want %d", v, i)
+			}
+		}
+	}
+	burst()
+	if a := testing.AllocsPerRun(20, burst); a != 0 {
+		t.Errorf("a burst of 1000 queued messages allocates %v times, want 0", a)
+	}
+
+	// Ping-pong with an isolate: every message is handed to a blocked receiver.
+	replies := NewReceivePort[int](ctx)
+	defer replies.Close()
+	iso, in := spawnEcho(t, replies.SendPort())
+	round := func() {
+		in.Send(1)
+		if _, err := replies.Receive(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 100 {
+		round()
+	}
+	if a := testing.AllocsPerRun(1000, round); a != 0 {
+		t.Errorf("a round trip allocates %v times, want 0", a)
+	}
+	iso.Kill(Immediate)
+	waitEnded(t, iso)
+}
+
+// TestPortQueueKeepsOrderAcrossChunks checks the chunked queue against a
+// plain slice through growth, partial drains and reuse.
+func TestPortQueueKeepsOrderAcrossChunks(t *testing.T) {
+	var q queue[int]
+	var want []int
+	next := 0
+	for round := range 200 {
+		for range (round * 37) % 300 {
+			q.push(next)
+			want = append(want, next)
+			next++
+		}
+		for range (round * 53) % 280 {
+			if len(want) == 0 {
+				break
+			}
+			if v := q.pop(); v != want[0] {
+				t.Fatalf("round %d: pop = %d, want %d", round, v, want[0])
+			}
+			want = want[1:]
+		}
+		if q.n != len(want) {
+			t.Fatalf("round %d: n = %d, want %d", round, q.n, len(want))
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"sort"
 
 	"golang.org/x/tools/go/analysis"
@@ -36,17 +37,25 @@ that silenced no finding of any isolatevet rule.`
 var rules = []*analysis.Analyzer{send.Analyzer, capture.Analyzer, global.Analyzer, transfer.Analyzer, stale.Analyzer}
 
 // Analyzer is the directive rule.
-var Analyzer = &analysis.Analyzer{
-	Name:             "directive",
-	Doc:              Doc,
-	URL:              "https://pkg.go.dev/github.com/go-isolate/isolate/analyzer/directive",
-	Requires:         append([]*analysis.Analyzer{annotations.Analyzer}, rules...),
-	Run:              run,
-	RunDespiteErrors: true,
-	ResultType:       reflect.TypeFor[ignore.Used](),
+var Analyzer = With()
+
+// With returns the directive rule for a run that also runs the opt-in rules
+// extra (goroutine): an //isolate:ignore that silences one of their
+// findings is then used. Each of extra must return ignore.Used.
+func With(extra ...*analysis.Analyzer) *analysis.Analyzer {
+	all := append(slices.Clone(rules), extra...)
+	return &analysis.Analyzer{
+		Name:             "directive",
+		Doc:              Doc,
+		URL:              "https://pkg.go.dev/github.com/go-isolate/isolate/analyzer/directive",
+		Requires:         append([]*analysis.Analyzer{annotations.Analyzer}, all...),
+		Run:              func(pass *analysis.Pass) (any, error) { return run(pass, all) },
+		RunDespiteErrors: true,
+		ResultType:       reflect.TypeFor[ignore.Used](),
+	}
 }
 
-func run(pass *analysis.Pass) (any, error) {
+func run(pass *analysis.Pass, rules []*analysis.Analyzer) (any, error) {
 	ann, ok := pass.ResultOf[annotations.Analyzer].(*annotations.Result)
 	if !ok || ann == nil {
 		return ignore.Used(nil), nil
@@ -62,7 +71,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		checkTypes(pass, r, df)
 	}
-	unused(pass, ann, r)
+	unused(pass, ann, r, rules)
 	return r.Used(), nil
 }
 
@@ -126,7 +135,7 @@ func notMessage(u types.Type) string {
 }
 
 // unused reports each //isolate:ignore that no rule used.
-func unused(pass *analysis.Pass, ann *annotations.Result, own *ignore.Reporter) {
+func unused(pass *analysis.Pass, ann *annotations.Result, own *ignore.Reporter, rules []*analysis.Analyzer) {
 	if len(ann.Ignores) == 0 {
 		return
 	}

@@ -26,6 +26,13 @@
 //
 // The finding sits at the type's declaration.
 //
+// For every type declared with //isolate:unchecked whose plain copy would
+// share memory (a map, a slice, a pointer...), it reports a missing
+// IsolateUnchecked method, which isolategen writes on such types and which
+// the runtime asks for (runtime.Unchecked) before it sends a value as a
+// plain copy: without it, ports refuse the type at run time. Interfaces and
+// pointer types cannot have the method and are left alone.
+//
 // Example, after adding the Notes field without running go generate:
 //
 //	//isolate:message

@@ -13,6 +13,7 @@ import (
 	"github.com/go-isolate/isolate/analyzer/internal/ignore"
 	"github.com/go-isolate/isolate/internal/directive"
 	"github.com/go-isolate/isolate/internal/fingerprint"
+	"github.com/go-isolate/isolate/internal/sendable"
 )
 
 // Doc is the rule's documentation, as isolatevet help stale prints it.
@@ -25,7 +26,11 @@ generated DeepCopyInto carries a //isolategen:fingerprint line that no longer
 matches the type's fields: a field added since the last go generate would be
 left out of the copy, or shared between isolates. Run go generate to fix
 either. A DeepCopyInto without a fingerprint line was written by hand and is
-trusted.`
+trusted.
+
+It also reports an //isolate:unchecked type without the IsolateUnchecked
+method isolategen writes on it, when a plain copy of the type would share
+memory: ports refuse to send such a type at run time. Run go generate.`
 
 // Analyzer is the stale rule.
 var Analyzer = &analysis.Analyzer{
@@ -63,16 +68,58 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			check(pass, r, spec, named, ann.Of(named.Obj()).Tree, methods)
 		}
+		for _, spec := range annotatedTypes(df, directive.Unchecked) {
+			if named := namedOf(pass.TypesInfo, spec); named != nil {
+				checkUnchecked(pass, r, ann, spec, named)
+			}
+		}
 	}
 	return r.Used(), nil
+}
+
+// uncheckedMethod is the method isolategen writes on an //isolate:unchecked
+// type, which the runtime asks for (runtime.Unchecked).
+const uncheckedMethod = "IsolateUnchecked"
+
+// checkUnchecked reports an //isolate:unchecked type without its generated
+// marker method when a plain copy of it would share memory: ports refuse to
+// send such a type at run time.
+func checkUnchecked(pass *analysis.Pass, r *ignore.Reporter, ann *annotations.Result, spec *ast.TypeSpec, named *types.Named) {
+	switch named.Underlying().(type) {
+	case *types.Interface, *types.Pointer:
+		return // no method possible: isolategen says so for pointers
+	}
+	if obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(named), false, named.Obj().Pkg(), uncheckedMethod); obj != nil {
+		return
+	}
+	checker := ann.Checker(nil)
+	annotationsOf := checker.Annotations
+	checker.Annotations = func(tn *types.TypeName) sendable.Annotation {
+		a := annotationsOf(tn)
+		if tn == named.Obj() {
+			a.Unchecked = false
+		}
+		return a
+	}
+	if class, _ := checker.Classify(named); class == sendable.Sendable {
+		return // a plain copy shares nothing: the runtime needs no mark
+	}
+	name := named.Obj().Name()
+	r.Reportf(spec.Name.Pos(), "unchecked type %s has no generated %s method, so ports refuse to send it (a plain copy shares memory): run go generate", name, uncheckedMethod)
 }
 
 // messageTypes returns the type declarations of df annotated
 // //isolate:message, in source order.
 func messageTypes(df *directive.File) []*ast.TypeSpec {
+	return annotatedTypes(df, directive.Message)
+}
+
+// annotatedTypes returns the type declarations of df annotated with kind,
+// in source order.
+func annotatedTypes(df *directive.File, kind directive.Kind) []*ast.TypeSpec {
 	var out []*ast.TypeSpec
 	for spec, ds := range df.Types {
-		if _, ok := directive.Find(ds, directive.Message); ok {
+		if _, ok := directive.Find(ds, kind); ok {
 			out = append(out, spec)
 		}
 	}

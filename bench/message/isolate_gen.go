@@ -3,7 +3,9 @@
 package message
 
 import (
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"maps"
 	"sync"
 	"unsafe"
@@ -17,19 +19,53 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
-			src[i].DeepCopyInto(&dst[i])
+			in, out := &src[i], &dst[i]
+			*out = *in
+			if in.Tags != nil {
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
+			}
 		}
 		out.Items = dst
 	}
 	if in.Products != nil {
 		m := make(map[string]*Product, len(in.Products))
+		slabProduct := make([]Product, len(in.Products))
+		var slabTags2 []string
+		{
+			n := 0
+			for _, v := range in.Products {
+				if v != nil {
+					n += len(v.Tags)
+				}
+			}
+			slabTags2 = make([]string, n)
+		}
 		for k, v := range in.Products {
 			cp := v
 			if v != nil {
 				in, out := &v, &cp
-				*out = new(Product)
-				(*in).DeepCopyInto(*out)
+				*out = &slabProduct[0]
+				slabProduct = slabProduct[1:]
+				{
+					in, out := *in, *out
+					*out = *in
+					if in.Tags != nil {
+						n := copy(slabTags2, in.Tags)
+						out.Tags = slabTags2[:n:n]
+						slabTags2 = slabTags2[n:]
+					}
+				}
 			}
 			m[k] = cp
 		}
@@ -65,6 +101,431 @@ func (in *Order) Transfer() Order {
 	out := *in
 	*in = Order{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Order) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 10)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.ID)
+	b = msgp.AppendUint(b, 2)
+	b = in.Customer.AppendIsolateWire(b, e)
+	b = msgp.AppendUint(b, 3)
+	if in.Items == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Items)))
+		for i := range in.Items {
+			b = in.Items[i].AppendIsolateWire(b, e)
+		}
+	}
+	b = msgp.AppendUint(b, 4)
+	if in.Products == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Products)))
+		for k, v := range in.Products {
+			b = msgp.AppendString(b, k)
+			if v == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = v.AppendIsolateWire(b, e)
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 5)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	b = msgp.AppendUint(b, 6)
+	if in.Attrs == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Attrs)))
+		for k, v := range in.Attrs {
+			b = msgp.AppendString(b, k)
+			b = msgp.AppendString(b, v)
+		}
+	}
+	b = msgp.AppendUint(b, 7)
+	b = runtime.AppendWireTime(b, in.CreatedAt)
+	b = msgp.AppendUint(b, 8)
+	if in.Shipping == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.Shipping.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 9)
+	b = msgp.AppendString(b, in.Note)
+	b = msgp.AppendUint(b, 10)
+	b = msgp.AppendInt64(b, in.Total)
+	return b
+}
+
+// DecodeIsolateWire decodes one Order from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Order) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Order", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Order", err)
+		}
+		switch k {
+		case 1:
+			out.ID, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			b, err = out.Customer.DecodeIsolateWire(b, d)
+		case 3:
+			if msgp.IsNil(b) {
+				b, out.Items = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Items = make([]LineItem, l)
+			for i := range out.Items {
+				if b, err = out.Items[i].DecodeIsolateWire(b, d); err != nil {
+					break
+				}
+			}
+		case 4:
+			if msgp.IsNil(b) {
+				b, out.Products = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Products = make(map[string]*Product, l)
+			for range l {
+				var k string
+				var v *Product
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if msgp.IsNil(b) {
+					b, v = b[1:], nil
+				} else {
+					v = new(Product)
+					b, err = v.DecodeIsolateWire(b, d)
+				}
+				if err != nil {
+					break
+				}
+				out.Products[k] = v
+			}
+		case 5:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		case 6:
+			if msgp.IsNil(b) {
+				b, out.Attrs = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Attrs = make(map[string]string, l)
+			for range l {
+				var k string
+				var v string
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if v, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				out.Attrs[k] = v
+			}
+		case 7:
+			out.CreatedAt, b, err = runtime.ReadWireTime(b)
+		case 8:
+			if msgp.IsNil(b) {
+				b, out.Shipping = b[1:], nil
+				break
+			}
+			out.Shipping = new(Address)
+			b, err = out.Shipping.DecodeIsolateWire(b, d)
+		case 9:
+			out.Note, b, err = msgp.ReadStringBytes(b)
+		case 10:
+			out.Total, b, err = msgp.ReadInt64Bytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Order field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Customer) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.ID)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendString(b, in.Email)
+	b = msgp.AppendUint(b, 4)
+	b = in.Address.AppendIsolateWire(b, e)
+	return b
+}
+
+// DecodeIsolateWire decodes one Customer from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Customer) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Customer", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Customer", err)
+		}
+		switch k {
+		case 1:
+			out.ID, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 3:
+			out.Email, b, err = msgp.ReadStringBytes(b)
+		case 4:
+			b, err = out.Address.DecodeIsolateWire(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Customer field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *LineItem) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.SKU)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt(b, in.Quantity)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt64(b, in.PriceCents)
+	b = msgp.AppendUint(b, 4)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one LineItem from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *LineItem) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("LineItem", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("LineItem", err)
+		}
+		switch k {
+		case 1:
+			out.SKU, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Quantity, b, err = msgp.ReadIntBytes(b)
+		case 3:
+			out.PriceCents, b, err = msgp.ReadInt64Bytes(b)
+		case 4:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("LineItem field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Product) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 6)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.SKU)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendString(b, in.Description)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendInt64(b, in.PriceCents)
+	b = msgp.AppendUint(b, 5)
+	b = msgp.AppendArrayHeader(b, 3)
+	for i := range in.Dimensions {
+		b = msgp.AppendFloat64(b, in.Dimensions[i])
+	}
+	b = msgp.AppendUint(b, 6)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Product from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Product) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Product", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Product", err)
+		}
+		switch k {
+		case 1:
+			out.SKU, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 3:
+			out.Description, b, err = msgp.ReadStringBytes(b)
+		case 4:
+			out.PriceCents, b, err = msgp.ReadInt64Bytes(b)
+		case 5:
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			for i := range l {
+				var v float64
+				if v, b, err = msgp.ReadFloat64Bytes(b); err != nil {
+					break
+				}
+				if i < len(out.Dimensions) {
+					out.Dimensions[i] = v
+				}
+			}
+		case 6:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Product field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Address) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Street)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendString(b, in.City)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendString(b, in.Zip)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendString(b, in.Country)
+	return b
+}
+
+// DecodeIsolateWire decodes one Address from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Address) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Address", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Address", err)
+		}
+		switch k {
+		case 1:
+			out.Street, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.City, b, err = msgp.ReadStringBytes(b)
+		case 3:
+			out.Zip, b, err = msgp.ReadStringBytes(b)
+		case 4:
+			out.Country, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Address field %d", k), err)
+		}
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -126,8 +587,8 @@ func (in *Product) Transfer() Product {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 29f03b906a469c2f
 func (in *Basket) DeepCopyInto(out *Basket) {
@@ -329,8 +790,8 @@ func (h *isolategenCopyBasket) copyPtrProduct(in *Product) *Product {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint c06668cb1f92e627
 func (in *BasketItem) DeepCopyInto(out *BasketItem) {
@@ -528,8 +989,8 @@ func (h *isolategenCopyBasketItem) copyPtrBasketItem(in *BasketItem) *BasketItem
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint d27ba519a35e382a
 func (in *Shopper) DeepCopyInto(out *Shopper) {

@@ -19,9 +19,10 @@ package message
 
 import "time"
 
-// Order is the realistic message.
+// Order is the realistic message; wire gives it the generated wire codec
+// of package remote.
 //
-//isolate:message
+//isolate:message wire
 type Order struct {
 	ID        string
 	Customer  Customer

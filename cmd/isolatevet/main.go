@@ -34,8 +34,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/tools/go/analysis/multichecker"
-
 	"github.com/go-isolate/isolate/analyzer"
 )
 
@@ -54,7 +52,7 @@ func main() {
 	}
 	// The rest is the analysis driver's: the go vet protocol (a single
 	// *.cfg argument, -flags, -V=full), help RULE, and standalone runs.
-	multichecker.Main(analyzer.Analyzers...)
+	drive()
 }
 
 func usage(w io.Writer, progname string) {
@@ -71,6 +69,7 @@ Rules, all run by default:
 		title, _, _ := strings.Cut(a.Doc, "\n")
 		fmt.Fprintf(w, "\t%-10s %s\n", a.Name, title)
 	}
+	optInUsage(w)
 	fmt.Fprintf(w, `
 Flags:
 	-RULE=false     switch a rule off (e.g. -send=false); -RULE alone runs

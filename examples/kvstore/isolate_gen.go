@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"github.com/go-isolate/isolate/runtime"
 	"sync"
 )
@@ -37,25 +38,37 @@ func (in *Entries) Transfer() Entries {
 	return out
 }
 
-// StorePort is a port to an isolate that serves Store (see SpawnStore): each
-// method sends the call to the isolate, which runs it on its implementation
-// one call at a time. Arguments and results are copied (sendable values as
-// they are, copyable ones through their DeepCopyInto), so caller and isolate
-// share no memory. A method without results is a one-way message: it returns
-// once the call is queued. Any other method waits for its results, or until
-// its leading context ends; its trailing error is the implementation's error,
-// a *runtime.RemoteError when the implementation panicked, runtime.ErrClosed
-// when the isolate has ended, or the context's error. When the call fails,
-// the other results are zero values, also for a method without an error.
+// StorePort is a port to an isolate that serves Store (see SpawnStore), or to
+// a pool of them (see SpawnStorePool): each method sends the call to be run on
+// an implementation in an isolate, one call at a time per isolate. Arguments
+// and results are copied (sendable values as they are, copyable ones through
+// their DeepCopyInto), so caller and isolate share no memory. A method without
+// results is a one-way message: it returns once the call is queued. Any other
+// method waits for its results, or until its leading context ends; its
+// trailing error is the implementation's error, a *runtime.RemoteError when
+// the implementation panicked, runtime.ErrClosed when the isolate has ended or
+// the pool has closed, or the context's error. When the call fails, the other
+// results are zero values, also for a method without an error.
 //
-// A StorePort is sendable: copy it, compare it and send it to other isolates. Its
-// zero value is a port to no isolate: every call fails with runtime.ErrClosed.
+// A StorePort is sendable: copy it, compare it and send it to other isolates.
+// Its zero value is a port to no isolate: every call fails with
+// runtime.ErrClosed.
 type StorePort struct {
 	isolategenCalls  runtime.SendPort[isolategenStoreCall]
 	isolategenServer *runtime.Isolate
+	isolategenPool   *runtime.Pool
 }
 
 var _ Store = StorePort{}
+
+// isolategenWait waits for the reply to a call: until the isolate has ended,
+// or the pool has closed and ended, when the port is a pool's.
+func (p StorePort) isolategenWait(ctx context.Context, r runtime.Reply) error {
+	if p.isolategenPool != nil {
+		return r.WaitPool(ctx, p.isolategenPool)
+	}
+	return r.Wait(ctx, p.isolategenServer)
+}
 
 // SpawnStore starts an isolate that serves Store and returns the port to it and
 // its handle. newImpl runs inside the new isolate, so the implementation's
@@ -90,6 +103,61 @@ func SpawnStore(ctx context.Context, newImpl func() Store, opts ...runtime.Optio
 		isolategenCalls:  calls,
 		isolategenServer: iso,
 	}, iso, nil
+}
+
+// SpawnStorePool starts size isolates that serve Store from one shared queue
+// of calls, and returns the port to them and the pool. Each isolate calls
+// newImpl inside itself, so each has an implementation and state of its own,
+// born there and never shared, and serves one call at a time: the
+// implementation needs no locks. A call goes to the first free isolate, so
+// calls, even one caller's, may land on different isolates and see different
+// state, and a one-way call may still run while the same caller's next call
+// does. Keep in an implementation only what any of them may answer from (a
+// replica, a cache, a connection, scratch space); state that must be one
+// belongs to SpawnStore. An implementation must not call its own pool and
+// wait: with every isolate doing so, the pool would stall.
+//
+// The implementation's methods receive their isolate's context, as with
+// SpawnStore: a caller whose context ends stops waiting at once, and a call
+// whose caller has stopped waiting before an isolate took it is skipped.
+//
+// A panic in a method reaches its caller as a *runtime.RemoteError. With
+// errors fatal (the default) it also ends that isolate, and the pool replaces
+// it with a new one that calls newImpl afresh: that isolate's state starts
+// over, and the pool goes on serving with size isolates. With
+// runtime.WithErrorsFatal(false) only that call fails and the isolate keeps
+// its state. newImpl must not panic: every replacement calls it again, so the
+// pool would replace isolates without end and serve no call.
+//
+// Close the pool when done. Close stops the port, so that later calls return
+// runtime.ErrClosed (one-way calls are dropped); calls still queued return
+// runtime.ErrClosed, calls being served finish and return their results, and
+// Close returns once every isolate has ended. Cancelling ctx closes the pool
+// as Close does and also kills its isolates, which cancels the context the
+// running calls were given. opts are those of runtime.NewPool and apply to
+// each isolate (a name given with runtime.WithName is numbered per isolate).
+// SpawnStorePool fails when size < 1, newImpl is nil or ctx has already ended.
+func SpawnStorePool(ctx context.Context, size int, newImpl func() Store, opts ...runtime.Option) (StorePort, *runtime.Pool, error) {
+	if newImpl == nil {
+		// Every isolate would panic at once, and be replaced, forever.
+		return StorePort{}, nil, errors.New("isolate: SpawnStorePool with a nil newImpl")
+	}
+	calls, pool, err := runtime.SpawnPortPool(ctx, size, func(ctx context.Context, calls *runtime.ReceivePort[isolategenStoreCall]) {
+		impl := newImpl()
+		for {
+			c, err := calls.Receive(ctx)
+			if err != nil || c.isolategenServe(ctx, impl) {
+				return
+			}
+		}
+	}, opts...)
+	if err != nil {
+		return StorePort{}, nil, err
+	}
+	return StorePort{
+		isolategenCalls: calls,
+		isolategenPool:  pool,
+	}, pool, nil
 }
 
 // isolategenStoreCall is a call of a Store method, served by its isolate: it reports
@@ -128,7 +196,7 @@ func (p StorePort) Add(ctx context.Context, a0 string, a1 int64) (r0 int64, err 
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	r0, err = c.r0, c.err
@@ -212,7 +280,7 @@ func (p StorePort) Get(ctx context.Context, a0 string) (r0 string, r1 bool, err 
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	r0, r1, err = c.r0, c.r1, c.err
@@ -264,7 +332,7 @@ func (p StorePort) Scan(ctx context.Context, a0 string) (r0 Entries, err error) 
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	r0, err = c.r0, c.err
@@ -320,7 +388,7 @@ func (p StorePort) Set(ctx context.Context, a0 string, a1 string) (err error) {
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	err = c.err
@@ -370,7 +438,7 @@ func (p StorePort) Stats(ctx context.Context) (r0 Stats, err error) {
 		return
 	}
 	// After an error the isolate may still write to c: leave it to it.
-	if err = c.reply.Wait(ctx, p.isolategenServer); err != nil {
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
 		return
 	}
 	r0, err = c.r0, c.err

@@ -1,7 +1,11 @@
 // Command kvstore serves a key-value store from an isolate through a
 // generated port: the store keeps its state in plain fields, with no mutex,
-// and many goroutines call it at once. The port (StorePort) and SpawnStore
-// are generated from the Store interface by isolategen.
+// and many goroutines call it at once. The port (StorePort), SpawnStore and
+// SpawnStorePool are generated from the Store interface by isolategen. One
+// isolate holds the store here, so every caller sees every write; its tests
+// also serve read replicas from SpawnStorePool, each isolate of the pool
+// owning a table of its own, and benchmark how such a pool scales with its
+// size.
 //
 //	go run ./examples/kvstore -clients 16 -ops 1000
 package main

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	goruntime "runtime"
+	"strconv"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -160,5 +164,112 @@ func BenchmarkGetParallel(b *testing.B) {
 				s.Get(ctx, "k")
 			}
 		})
+	})
+}
+
+// replicas returns newImpl for a pool of read replicas of a table of keys
+// entries: each isolate of the pool builds, and owns, a copy of its own.
+func replicas(keys int) func() Store {
+	return func() Store {
+		s := &store{values: make(map[string]string, keys), counters: map[string]int64{}}
+		for i := range keys {
+			s.values[fmt.Sprintf("key%04d", i)] = strconv.Itoa(i)
+		}
+		return s
+	}
+}
+
+func spawnPool(t testing.TB, size, keys int) StorePort {
+	kv, pool, err := SpawnStorePool(context.Background(), size, replicas(keys), runtime.WithName("replica"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	return kv
+}
+
+// TestPoolOfReplicas: a pool's isolates each own their table, so a write
+// reaches one replica only, and reads from many callers see the table.
+func TestPoolOfReplicas(t *testing.T) {
+	ctx := context.Background()
+	kv := spawnPool(t, 4, 100)
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				key := fmt.Sprintf("key%04d", (c*31+i)%100)
+				v, ok, err := kv.Get(ctx, key)
+				if want := strconv.Itoa((c*31 + i) % 100); err != nil || !ok || v != want {
+					t.Errorf("Get(%s) = %q, %v, %v; want %q", key, v, ok, err, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// Stats answers for the replica that serves it: 100 keys each, and the
+	// Gets spread over four replicas, each counting its own.
+	st, err := kv.Stats(ctx)
+	if err != nil || st.Keys != 100 || st.Gets > 800 {
+		t.Fatalf("Stats = %+v, %v", st, err)
+	}
+}
+
+// benchPool runs call from 2×GOMAXPROCS parallel callers through a pool of
+// replicas of a 1,000-key table, for pools of 1, 2 and GOMAXPROCS isolates
+// (size=procs, which is 2 again at -cpu 2).
+func benchPool(b *testing.B, call func(kv StorePort) error) {
+	for _, size := range []string{"1", "2", "procs"} {
+		b.Run("size="+size, func(b *testing.B) {
+			n, err := strconv.Atoi(size)
+			if err != nil {
+				n = goruntime.GOMAXPROCS(0)
+			}
+			kv := spawnPool(b, n, 1000)
+			// Warm up: most isolates have built their table before timing.
+			var wg sync.WaitGroup
+			for range 4 * n {
+				wg.Go(func() { call(kv) })
+			}
+			wg.Wait()
+			b.ReportAllocs()
+			b.SetParallelism(2)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := call(kv); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkPoolGet is the call throughput of SpawnStorePool as the pool
+// grows, for a call that does next to no work (a Get); BenchmarkPoolScan
+// for a call that works (sorts and copies 100 of 1,000 entries). Compare
+// with
+//
+//	go test -run '^$' -bench 'Pool' -cpu 2,4 -count 6 ./examples/kvstore > pool.bench
+//	benchstat -col /size pool.bench
+func BenchmarkPoolGet(b *testing.B) {
+	ctx := context.Background()
+	benchPool(b, func(kv StorePort) error {
+		if v, ok, err := kv.Get(ctx, "key0042"); v != "42" || !ok || err != nil {
+			return fmt.Errorf("Get = %q, %v, %v", v, ok, err)
+		}
+		return nil
+	})
+}
+
+func BenchmarkPoolScan(b *testing.B) {
+	ctx := context.Background()
+	benchPool(b, func(kv StorePort) error {
+		if es, err := kv.Scan(ctx, "key00"); len(es) != 100 || err != nil {
+			return fmt.Errorf("Scan = %d entries, %v", len(es), err)
+		}
+		return nil
 	})
 }

@@ -6,8 +6,8 @@
 // space after the slashes, as with //go: directives), followed by a name and,
 // for some names, options:
 //
-//	//isolate:message [tree]   on a named type
-//	//isolate:port             on an interface type
+//	//isolate:message [tree] [wire]   on a named type
+//	//isolate:port [wire]             on an interface type
 //	//isolate:unchecked        on a named type
 //	//isolate:shared           on a package-level var
 //	//isolate:entry            on a func declaration
@@ -40,13 +40,17 @@ const (
 	Ignore    Kind = "ignore"
 )
 
-// OptionTree is the one option of Message: values never share or cycle.
+// OptionTree is an option of Message: values never share or cycle.
 const OptionTree = "tree"
+
+// OptionWire is an option of Message and Port: generate the wire codec,
+// so that values and calls cross processes (package remote).
+const OptionWire = "wire"
 
 // Directive is one parsed //isolate: comment.
 type Directive struct {
 	Kind    Kind
-	Options []string // Message: at most "tree"; empty for the others
+	Options []string // Message: "tree", "wire"; Port: "wire"; empty for the others
 	Reason  string   // Ignore only: the text after "ignore"
 	Comment *ast.Comment
 }
@@ -101,15 +105,25 @@ func Parse(c *ast.Comment) (d Directive, ok bool, err error) {
 		return d, true, nil
 	case Message:
 		for _, o := range strings.Fields(args) {
-			if o != OptionTree {
-				return d, true, fmt.Errorf("unknown option %q of //isolate:message: the only option is %q", o, OptionTree)
+			if o != OptionTree && o != OptionWire {
+				return d, true, fmt.Errorf("unknown option %q of //isolate:message: the options are %q and %q", o, OptionTree, OptionWire)
 			}
 			if !d.Has(o) {
 				d.Options = append(d.Options, o)
 			}
 		}
 		return d, true, nil
-	case Port, Unchecked, Shared, Entry:
+	case Port:
+		for _, o := range strings.Fields(args) {
+			if o != OptionWire {
+				return d, true, fmt.Errorf("unknown option %q of //isolate:port: the only option is %q", o, OptionWire)
+			}
+			if !d.Has(o) {
+				d.Options = append(d.Options, o)
+			}
+		}
+		return d, true, nil
+	case Unchecked, Shared, Entry:
 		if args != "" {
 			return d, true, fmt.Errorf("//isolate:%s takes no options, found %q", name, args)
 		}
@@ -340,6 +354,7 @@ func Find(ds []Directive, k Kind) (Directive, bool) {
 type Annotation struct {
 	Message   bool `json:",omitempty"` // //isolate:message
 	Tree      bool `json:",omitempty"` // //isolate:message tree
+	Wire      bool `json:",omitempty"` // //isolate:message wire, //isolate:port wire
 	Unchecked bool `json:",omitempty"` // //isolate:unchecked
 	Port      bool `json:",omitempty"` // //isolate:port
 	Shared    bool `json:",omitempty"` // //isolate:shared
@@ -360,10 +375,12 @@ func (a Annotation) With(ds ...Directive) Annotation {
 		case Message:
 			a.Message = true
 			a.Tree = a.Tree || d.Has(OptionTree)
+			a.Wire = a.Wire || d.Has(OptionWire)
 		case Unchecked:
 			a.Unchecked = true
 		case Port:
 			a.Port = true
+			a.Wire = a.Wire || d.Has(OptionWire)
 		case Shared:
 			a.Shared = true
 		case Entry:

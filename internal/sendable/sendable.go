@@ -124,6 +124,9 @@ var allowed = map[string]bool{
 	RuntimePath + ".Isolate":                           true,
 	RuntimePath + ".Pool":                              true,
 	RuntimePath + ".RemoteError":                       true,
+	// The remote binding of a generated //isolate:port type: package
+	// remote's callers are safe for concurrent use and hold no user memory.
+	RuntimePath + ".WireCaller": false,
 }
 
 // Classify returns the class of t and, when t is not sendable, why.

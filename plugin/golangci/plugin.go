@@ -24,6 +24,8 @@
 //	            - net/http.Client
 //	          disable:         # optional: rules not to run
 //	            - stale
+//	          enable:          # optional: rules off by default to run
+//	            - goroutine
 //
 // Settings are decoded strictly: an unknown key, a key spelled in another
 // case, a rule name that does not exist or a malformed type name is an
@@ -63,10 +65,13 @@ type Settings struct {
 	Sendable []string `json:"sendable"`
 	// Disable names rules not to run (send, stale, directive, ...).
 	Disable []string `json:"disable"`
+	// Enable names rules that are off by default to run too (goroutine):
+	// the rules of analyzer.OptIn.
+	Enable []string `json:"enable"`
 }
 
 // keys are the settings' keys, exactly as they must be spelled.
-var keys = []string{"sendable", "disable"}
+var keys = []string{"sendable", "disable", "enable"}
 
 // Plugin is the isolate linter plugin.
 type Plugin struct {
@@ -109,9 +114,15 @@ func DecodeSettings(conf any) (Settings, error) {
 			return Settings{}, fmt.Errorf("isolate: settings: sendable: %w", err)
 		}
 	}
+	all := slices.Concat(analyzer.Analyzers, analyzer.OptIn)
 	for _, r := range s.Disable {
-		if !slices.ContainsFunc(analyzer.Analyzers, func(a *analysis.Analyzer) bool { return a.Name == r }) {
-			return Settings{}, fmt.Errorf("isolate: settings: disable: unknown rule %q (rules: %s)", r, strings.Join(ruleNames(), ", "))
+		if !slices.ContainsFunc(all, func(a *analysis.Analyzer) bool { return a.Name == r }) {
+			return Settings{}, fmt.Errorf("isolate: settings: disable: unknown rule %q (rules: %s)", r, strings.Join(ruleNames(analyzer.Analyzers), ", "))
+		}
+	}
+	for _, r := range s.Enable {
+		if !slices.ContainsFunc(analyzer.OptIn, func(a *analysis.Analyzer) bool { return a.Name == r }) {
+			return Settings{}, fmt.Errorf("isolate: settings: enable: %q is not a rule that is off by default (those are: %s)", r, strings.Join(ruleNames(analyzer.OptIn), ", "))
 		}
 	}
 	return s, nil
@@ -150,18 +161,23 @@ func checkTypeName(t string) error {
 	return nil
 }
 
-func ruleNames() []string {
+func ruleNames(as []*analysis.Analyzer) []string {
 	var names []string
-	for _, a := range analyzer.Analyzers {
+	for _, a := range as {
 		names = append(names, a.Name)
 	}
 	return names
 }
 
-// BuildAnalyzers returns the suite's rules, less the disabled ones.
+// BuildAnalyzers returns the suite's rules, with the enabled opt-in ones,
+// less the disabled ones.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	suite, err := analyzer.Suite(p.settings.Enable...)
+	if err != nil {
+		return nil, err
+	}
 	var as []*analysis.Analyzer
-	for _, a := range analyzer.Analyzers {
+	for _, a := range suite {
 		if !slices.Contains(p.settings.Disable, a.Name) {
 			as = append(as, a)
 		}

@@ -59,6 +59,8 @@ func TestDecodeSettingsRejects(t *testing.T) {
 		{"sendable without a name", yaml("sendable", []any{"net/http"}), `"net/http" is not a type name`},
 		{"sendable with an empty name", yaml("sendable", []any{"net/http."}), "is not a type name"},
 		{"unknown rule", yaml("disable", []any{"sned"}), `unknown rule "sned"`},
+		{"enable a default rule", yaml("enable", []any{"send"}), `"send" is not a rule that is off by default`},
+		{"enable an unknown rule", yaml("enable", []any{"gorutine"}), `"gorutine" is not a rule`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := golangci.DecodeSettings(tc.conf)
@@ -106,5 +108,26 @@ func TestPlugin(t *testing.T) {
 	}
 	if got := analyzer.SendableFlag().String(); !strings.Contains(got, "net/http.Client") {
 		t.Errorf("-sendable is %q after New with sendable: [net/http.Client]", got)
+	}
+
+	// enable adds the opt-in goroutine rule, and the directive rule then
+	// counts the ignores it uses.
+	p, err = newPlugin(yaml("enable", []any{"goroutine"}, "disable", []any{"stale"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := p.BuildAnalyzers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range more {
+		names = append(names, a.Name)
+	}
+	if want := []string{"send", "capture", "global", "transfer", "goroutine", "directive"}; !slices.Equal(names, want) {
+		t.Errorf("BuildAnalyzers() with goroutine enabled and stale disabled = %v, want %v", names, want)
+	}
+	if d := more[len(more)-1]; !slices.Contains(d.Requires, more[len(more)-2]) {
+		t.Errorf("directive does not require goroutine when it runs: %v", d.Requires)
 	}
 }

@@ -24,12 +24,21 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				out.Tags = make([]string, len(in.Tags))
-				copy(out.Tags, in.Tags)
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
 			}
 			if in.Discount != nil {
 				in, out := &in.Discount, &out.Discount
@@ -49,17 +58,30 @@ func (in *Order) DeepCopyInto(out *Order) {
 	}
 	if in.Attrs != nil {
 		m := make(map[string]*Attr, len(in.Attrs))
+		slabAttr := make([]Attr, len(in.Attrs))
+		var slabFlags []bool
+		{
+			n := 0
+			for _, v := range in.Attrs {
+				if v != nil {
+					n += len(v.Flags)
+				}
+			}
+			slabFlags = make([]bool, n)
+		}
 		for k, v := range in.Attrs {
 			cp := v
 			if v != nil {
 				in, out := &v, &cp
-				*out = new(Attr)
+				*out = &slabAttr[0]
+				slabAttr = slabAttr[1:]
 				{
 					in, out := *in, *out
 					*out = *in
 					if in.Flags != nil {
-						out.Flags = make([]bool, len(in.Flags))
-						copy(out.Flags, in.Flags)
+						n := copy(slabFlags, in.Flags)
+						out.Flags = slabFlags[:n:n]
+						slabFlags = slabFlags[n:]
 					}
 				}
 			}
@@ -155,8 +177,8 @@ func (in *Order) Transfer() Order {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 7112520081d7c751
 func (in *Node) DeepCopyInto(out *Node) {
@@ -199,6 +221,7 @@ type isolategenCopyNode struct {
 type isolategenSeenNode struct {
 	seenPtrNode      runtime.Memo[*Node]
 	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -233,6 +256,7 @@ func (h *isolategenCopyNode) release() {
 	}
 	s.seenPtrNode.Reset()
 	s.seenSlicePtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolNode.Put(s)
 }
@@ -282,7 +306,12 @@ func (h *isolategenCopyNode) copyMapPtrNode(in map[string]*Node) map[string]*Nod
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
@@ -345,8 +374,8 @@ func (in *Tree) Transfer() Tree {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 32406b4b583ede0a
 func (in *IdentTree) DeepCopyInto(out *IdentTree) {
@@ -585,3 +614,373 @@ func (in *Ring) Transfer() Ring {
 	*in = Ring{}
 	return out
 }
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
+//
+//isolategen:fingerprint 4274e3b4e7cbb71b
+func (in *Menu) DeepCopyInto(out *Menu) {
+	*out = *in
+	var h isolategenCopyMenu
+	out.Items = h.copySliceMenu(in.Items)
+	out.ByKey = h.copyMapMenu(in.ByKey)
+	h.release()
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Menu) DeepCopy() *Menu {
+	if in == nil {
+		return nil
+	}
+	out := new(Menu)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Menu) Transfer() Menu {
+	out := *in
+	*in = Menu{}
+	return out
+}
+
+// isolategenCopyMenu remembers what one copy of a Menu has copied, so that
+// shared values stay shared and cycles stay cycles.
+type isolategenCopyMenu struct {
+	seen *isolategenSeenMenu
+}
+
+// isolategenSeenMenu holds the memo tables of one copy of a Menu.
+type isolategenSeenMenu struct {
+	seenSliceMenu runtime.Memo[[]Menu]
+	seenMapMenu   runtime.Memo[map[string]Menu]
+}
+
+// isolategenPoolMenu keeps emptied isolategenSeenMenu tables for the next copy.
+var isolategenPoolMenu sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyMenu) memo() *isolategenSeenMenu {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyMenu) take() {
+	h.seen, _ = isolategenPoolMenu.Get().(*isolategenSeenMenu)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenMenu)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyMenu) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenSliceMenu.Reset()
+	s.seenMapMenu.Reset()
+	isolategenPoolMenu.Put(s)
+}
+
+func (h *isolategenCopyMenu) copySliceMenu(in []Menu) []Menu {
+	if in == nil {
+		return nil
+	}
+	if len(in) == 0 {
+		return make([]Menu, 0)
+	}
+	p, ok := h.memo().seenSliceMenu.At(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
+	}
+	out := make([]Menu, len(in))
+	*p = out
+	in = in[:len(out)]
+	for i := range in {
+		in, out := &in[i], &out[i]
+		*out = *in
+		out.Items = h.copySliceMenu(in.Items)
+		out.ByKey = h.copyMapMenu(in.ByKey)
+	}
+	return out
+}
+
+func (h *isolategenCopyMenu) copyMapMenu(in map[string]Menu) map[string]Menu {
+	if in == nil {
+		return nil
+	}
+	p, ok := h.memo().seenMapMenu.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
+	m := make(map[string]Menu, len(in))
+	*p = m
+	for k, v := range in {
+		cp := v
+		in, out := &v, &cp
+		out.Items = h.copySliceMenu(in.Items)
+		out.ByKey = h.copyMapMenu(in.ByKey)
+		m[k] = cp
+	}
+	return m
+}
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
+//
+//isolategen:fingerprint 684e7995d175180a
+func (in *Ttest) DeepCopyInto(out *Ttest) {
+	*out = *in
+	var h isolategenCopyTtest
+	*out = h.copyMapTtest(*in)
+	h.release()
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Ttest) DeepCopy() *Ttest {
+	if in == nil {
+		return nil
+	}
+	out := new(Ttest)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Ttest) Transfer() Ttest {
+	out := *in
+	*in = nil
+	return out
+}
+
+// isolategenCopyTtest remembers what one copy of a Ttest has copied, so that
+// shared values stay shared and cycles stay cycles.
+type isolategenCopyTtest struct {
+	seen *isolategenSeenTtest
+}
+
+// isolategenSeenTtest holds the memo tables of one copy of a Ttest.
+type isolategenSeenTtest struct {
+	seenMapTtest runtime.Memo[map[string]Ttest]
+}
+
+// isolategenPoolTtest keeps emptied isolategenSeenTtest tables for the next copy.
+var isolategenPoolTtest sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyTtest) memo() *isolategenSeenTtest {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyTtest) take() {
+	h.seen, _ = isolategenPoolTtest.Get().(*isolategenSeenTtest)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenTtest)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyTtest) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenMapTtest.Reset()
+	isolategenPoolTtest.Put(s)
+}
+
+func (h *isolategenCopyTtest) copyMapTtest(in map[string]Ttest) map[string]Ttest {
+	if in == nil {
+		return nil
+	}
+	p, ok := h.memo().seenMapTtest.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
+	m := make(map[string]Ttest, len(in))
+	*p = m
+	for k, v := range in {
+		m[k] = h.copyMapTtest(v)
+	}
+	return m
+}
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
+//
+//isolategen:fingerprint 333477399dcbb202
+func (in *Interior) DeepCopyInto(out *Interior) {
+	*out = *in
+	var h isolategenCopyInterior
+	h.root, h.rootOut = in, out
+	out.Struct = h.copyPtrInterior(in.Struct)
+	out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+	out.Kids = h.copySliceInterior(in.Kids)
+	h.release()
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Interior) DeepCopy() *Interior {
+	if in == nil {
+		return nil
+	}
+	out := new(Interior)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Interior) Transfer() Interior {
+	out := *in
+	*in = Interior{}
+	return out
+}
+
+// isolategenCopyInterior remembers what one copy of a Interior has copied, so that
+// shared values stay shared and cycles stay cycles.
+type isolategenCopyInterior struct {
+	root, rootOut *Interior
+	seen          *isolategenSeenInterior
+}
+
+// isolategenSeenInterior holds the memo tables of one copy of a Interior.
+type isolategenSeenInterior struct {
+	seenPtrInterior    runtime.Memo[*Interior]
+	seenPtrPtrInterior runtime.Memo[**Interior]
+	seenSliceInterior  runtime.Memo[[]Interior]
+}
+
+// isolategenPoolInterior keeps emptied isolategenSeenInterior tables for the next copy.
+var isolategenPoolInterior sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyInterior) memo() *isolategenSeenInterior {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyInterior) take() {
+	h.seen, _ = isolategenPoolInterior.Get().(*isolategenSeenInterior)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenInterior)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyInterior) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrInterior.Reset()
+	s.seenPtrPtrInterior.Reset()
+	s.seenSliceInterior.Reset()
+	isolategenPoolInterior.Put(s)
+}
+
+func (h *isolategenCopyInterior) copyPtrInterior(in *Interior) *Interior {
+	if in == nil {
+		return nil
+	}
+	if in == h.root {
+		return h.rootOut
+	}
+	p, ok := h.memo().seenPtrInterior.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(Interior)
+	*p = out
+	*out = *in
+	if p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(&in.Struct)); !ok {
+		*p = &out.Struct
+	}
+	out.Struct = h.copyPtrInterior(in.Struct)
+	out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+	out.Kids = h.copySliceInterior(in.Kids)
+	return out
+}
+
+func (h *isolategenCopyInterior) copyPtrPtrInterior(in **Interior) **Interior {
+	if in == nil {
+		return nil
+	}
+	if in == &h.root.Struct {
+		return &h.rootOut.Struct
+	}
+	p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(*Interior)
+	*p = out
+	*out = *in
+	*out = h.copyPtrInterior(*in)
+	return out
+}
+
+func (h *isolategenCopyInterior) copySliceInterior(in []Interior) []Interior {
+	if in == nil {
+		return nil
+	}
+	if len(in) == 0 {
+		return make([]Interior, 0)
+	}
+	p, ok := h.memo().seenSliceInterior.At(unsafe.Pointer(&in[0]))
+	if ok && len(*p) >= len(in) {
+		return (*p)[:len(in)]
+	}
+	out := make([]Interior, len(in))
+	*p = out
+	in = in[:len(out)]
+	for i := range in {
+		in, out := &in[i], &out[i]
+		*out = *in
+		if p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(&in.Struct)); !ok {
+			*p = &out.Struct
+		}
+		out.Struct = h.copyPtrInterior(in.Struct)
+		out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+		out.Kids = h.copySliceInterior(in.Kids)
+	}
+	return out
+}
+
+// IsolateUnchecked marks Registry as //isolate:unchecked (runtime.Unchecked): its
+// author vouches that sharing a Registry between isolates is safe, so ports
+// send a Registry, or a *Registry, as a plain Go copy. It is never called.
+func (*Registry) IsolateUnchecked() {}
+
+// IsolateUnchecked marks Lookup as //isolate:unchecked (runtime.Unchecked): its
+// author vouches that sharing a Lookup between isolates is safe, so ports
+// send a Lookup, or a *Lookup, as a plain Go copy. It is never called.
+func (Lookup[V]) IsolateUnchecked() {}

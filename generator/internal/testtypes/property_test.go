@@ -107,12 +107,20 @@ func (f *filler) fill(v reflect.Value) {
 			v.Set(s)
 		}
 	case reflect.Map:
+		pool := f.made[v.Type()]
+		if f.share && len(pool) > 0 && f.r.IntN(3) == 0 {
+			v.Set(pool[f.r.IntN(len(pool))])
+			return
+		}
 		switch n := f.r.IntN(5); {
 		case n == 0 || f.depth > 6:
 		case n == 1:
 			v.Set(reflect.MakeMap(v.Type()))
 		default:
 			m := reflect.MakeMap(v.Type())
+			if f.share {
+				f.made[v.Type()] = append(pool, m) // before filling: cycles
+			}
 			for range n - 1 {
 				k := reflect.New(v.Type().Key()).Elem()
 				f.fill(k)
@@ -199,6 +207,25 @@ func noShared(t testing.TB, a, b reflect.Value, path string, seen map[uintptr]bo
 	}
 }
 
+// firstVisit records that pointer or map a was copied to b, failing when a
+// was copied before to something else or b stands for another value too; it
+// reports whether a is new.
+func firstVisit(t testing.TB, a, b reflect.Value, fwd, back map[uintptr]uintptr) bool {
+	t.Helper()
+	pa, pb := a.Pointer(), b.Pointer()
+	if got, ok := fwd[pa]; ok {
+		if got != pb {
+			t.Fatalf("%s reached twice in the original, but copied twice", a.Type())
+		}
+		return false
+	}
+	if got, ok := back[pb]; ok && got != pa {
+		t.Fatalf("two %s of the original became one in the copy", a.Type())
+	}
+	fwd[pa], back[pb] = pb, pa
+	return true
+}
+
 // sameShape fails unless every pointer of a maps to one pointer of b and
 // different pointers of a map to different pointers of b: sharing and
 // cycles are kept.
@@ -206,26 +233,19 @@ func sameShape(t testing.TB, a, b reflect.Value, fwd, back map[uintptr]uintptr) 
 	t.Helper()
 	switch a.Kind() {
 	case reflect.Pointer:
-		if a.IsNil() || a.Type() == locType {
+		if a.IsNil() || a.Type() == locType || !firstVisit(t, a, b, fwd, back) {
 			return
 		}
-		pa, pb := a.Pointer(), b.Pointer()
-		if got, ok := fwd[pa]; ok {
-			if got != pb {
-				t.Fatalf("%s reached twice in the original, but copied twice", a.Type())
-			}
-			return
-		}
-		if got, ok := back[pb]; ok && got != pa {
-			t.Fatalf("two %s of the original became one in the copy", a.Type())
-		}
-		fwd[pa], back[pb] = pb, pa
 		sameShape(t, a.Elem(), b.Elem(), fwd, back)
 	case reflect.Slice, reflect.Array:
 		for i := range a.Len() {
 			sameShape(t, a.Index(i), b.Index(i), fwd, back)
 		}
 	case reflect.Map:
+		// A map has identity too: one map stays one, two stay two.
+		if a.IsNil() || !firstVisit(t, a, b, fwd, back) {
+			return
+		}
 		for _, k := range a.MapKeys() {
 			sameShape(t, a.MapIndex(k), b.MapIndex(k), fwd, back)
 		}
@@ -340,6 +360,9 @@ func properties(t testing.TB, seed uint64) {
 	checkMessage[Tags](t, seed, false)
 	checkMessage[Index](t, seed, false)
 	checkMessage[Ring](t, seed, false)
+	checkMessage[Menu](t, seed, true)
+	checkMessage[Ttest](t, seed, true)
+	checkMessage[Interior](t, seed, true)
 }
 
 func TestProperties(t *testing.T) {
@@ -468,5 +491,100 @@ func checkRing(t *testing.T, n int) {
 	}
 	if nd != cp {
 		t.Errorf("ring of %d: the ring did not close on the copy's root", n)
+	}
+}
+
+// TestMapIdentity copies values that reach themselves through maps: a map
+// shared by two parents is copied once and stays shared, a map that holds
+// itself holds its copy, and the copy shares no map with the original.
+func TestMapIdentity(t *testing.T) {
+	shared := map[string]Menu{"tea": {Name: "tea"}}
+	m := Menu{Name: "root", Items: []Menu{{Name: "a", ByKey: shared}, {Name: "b", ByKey: shared}}}
+	m.ByKey = map[string]Menu{"self": {Name: "inner", ByKey: shared}}
+	cp := m.DeepCopy()
+	a, b := cp.Items[0].ByKey, cp.Items[1].ByKey
+	if reflect.ValueOf(a).Pointer() != reflect.ValueOf(b).Pointer() {
+		t.Error("a map shared by two items was copied twice")
+	}
+	if reflect.ValueOf(a).Pointer() == reflect.ValueOf(shared).Pointer() {
+		t.Error("the copy shares the map with the original")
+	}
+	if reflect.ValueOf(cp.ByKey["self"].ByKey).Pointer() != reflect.ValueOf(a).Pointer() {
+		t.Error("a map reached through a map and a slice was copied twice")
+	}
+	a["coffee"] = Menu{Name: "coffee"}
+	if len(shared) != 1 {
+		t.Error("writing the copy changed the original")
+	}
+
+	tt := Ttest{}
+	tt["self"] = tt
+	tt["kid"] = Ttest{"up": tt}
+	tc := tt.DeepCopy()
+	if reflect.ValueOf(*tc).Pointer() == reflect.ValueOf(tt).Pointer() {
+		t.Fatal("the copy is the original map")
+	}
+	if reflect.ValueOf((*tc)["self"]).Pointer() != reflect.ValueOf(*tc).Pointer() {
+		t.Error("a map that holds itself does not hold its copy")
+	}
+	if reflect.ValueOf((*tc)["kid"]["up"]).Pointer() != reflect.ValueOf(*tc).Pointer() {
+		t.Error("a cycle through two maps did not stay a cycle")
+	}
+	var none Ttest
+	if *none.DeepCopy() != nil {
+		t.Error("nil did not stay nil")
+	}
+}
+
+// TestInteriorPointers copies values holding pointers into themselves: a
+// pointer to a field of a copied value points to that field of the copy,
+// at the root, in a pointee and in a slice element.
+func TestInteriorPointers(t *testing.T) {
+	var a Interior
+	a.Struct = &a
+	a.StructPtr = &a.Struct
+	c := a.DeepCopy()
+	if c.Struct != c {
+		t.Error("the cycle through the root did not stay a cycle")
+	}
+	if c.StructPtr != &c.Struct {
+		t.Error("a pointer to a field of the root does not point to the copy's field")
+	}
+
+	p := &Interior{Name: "p"}
+	p.Struct = p
+	p.StructPtr = &p.Struct
+	root := Interior{Struct: p, StructPtr: &p.Struct}
+	rc := root.DeepCopy()
+	if rc.Struct == p || rc.Struct.StructPtr != &rc.Struct.Struct || rc.StructPtr != &rc.Struct.Struct {
+		t.Error("a pointer to a field of a pointee does not point into the pointee's copy")
+	}
+
+	k := Interior{Kids: []Interior{{Name: "k0"}, {Name: "k1"}}}
+	k.Kids[1].StructPtr = &k.Kids[0].Struct
+	k.Kids[0].Struct = &k.Kids[1]
+	kc := k.DeepCopy()
+	if kc.Kids[1].StructPtr != &kc.Kids[0].Struct {
+		t.Error("a pointer to a field of a slice element does not point into the copied slice")
+	}
+	if *kc.Kids[1].StructPtr == &k.Kids[1] {
+		t.Error("the copy reaches the original")
+	}
+}
+
+// TestSlabNeighbours appends to slices a copy carved from one slab: each has
+// its capacity cut to its length, so an append never writes into the next.
+func TestSlabNeighbours(t *testing.T) {
+	o := Order{Items: []LineItem{{Tags: []string{"a"}}, {Tags: []string{"b", "c"}}, {Tags: []string{}}, {}}}
+	cp := o.DeepCopy()
+	if cp.Items[2].Tags == nil || cp.Items[3].Tags != nil {
+		t.Fatal("nil and empty were not kept apart")
+	}
+	_ = append(cp.Items[0].Tags, "x")
+	if cp.Items[1].Tags[0] != "b" {
+		t.Error("an append to one copied slice wrote into its neighbour")
+	}
+	if cap(cp.Items[0].Tags) != 1 {
+		t.Errorf("cap = %d, want 1", cap(cp.Items[0].Tags))
 	}
 }

@@ -6,7 +6,10 @@ package testtypes
 
 //go:generate go run github.com/go-isolate/isolate/cmd/isolategen
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Money is a sendable value.
 type Money struct {
@@ -134,3 +137,45 @@ type Index map[string][]int
 //
 //isolate:message
 type Ring [4]*Money
+
+// Menu reaches itself through a slice and through a map: the map's
+// identity is tracked as a pointer's is.
+//
+//isolate:message
+type Menu struct {
+	Name  string
+	Items []Menu
+	ByKey map[string]Menu
+}
+
+// Ttest reaches itself through maps alone (deepcopy-gen's maps test).
+//
+//isolate:message
+type Ttest map[string]Ttest
+
+// Interior holds a pointer to itself and a pointer to that very field: a
+// pointer into a copied value must point into the copy.
+//
+//isolate:message
+type Interior struct {
+	Name      string
+	Struct    *Interior
+	StructPtr **Interior
+	Kids      []Interior
+}
+
+// Registry synchronizes itself: sent as a plain copy, sharing its map.
+//
+//isolate:unchecked
+type Registry struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+// Lookup is a read-only table, generic.
+//
+//isolate:unchecked
+type Lookup[V any] map[string]V
+
+// Shared is not annotated and shares memory: ports refuse it.
+type Shared struct{ m map[string]int }

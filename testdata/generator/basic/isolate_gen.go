@@ -19,12 +19,21 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Lines != nil {
 		dst := make([]Line, len(in.Lines))
 		src := in.Lines[:len(dst)]
+		var slabTags []string
+		{
+			n := 0
+			for i := range src {
+				n += len(src[i].Tags)
+			}
+			slabTags = make([]string, n)
+		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				out.Tags = make([]string, len(in.Tags))
-				copy(out.Tags, in.Tags)
+				n := copy(slabTags, in.Tags)
+				out.Tags = slabTags[:n:n]
+				slabTags = slabTags[n:]
 			}
 			if in.Attr != nil {
 				in, out := &in.Attr, &out.Attr
@@ -44,11 +53,13 @@ func (in *Order) DeepCopyInto(out *Order) {
 	}
 	if in.Attrs != nil {
 		m := make(map[string]*Attr, len(in.Attrs))
+		slabAttr := make([]Attr, len(in.Attrs))
 		for k, v := range in.Attrs {
 			cp := v
 			if v != nil {
 				in, out := &v, &cp
-				*out = new(Attr)
+				*out = &slabAttr[0]
+				slabAttr = slabAttr[1:]
 				{
 					in, out := *in, *out
 					*out = *in

@@ -36,3 +36,6 @@ type Bad struct{}
 
 //isolate:message
 type Ptr *Item
+
+//isolate:unchecked
+type UPtr *Item

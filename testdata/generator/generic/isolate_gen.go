@@ -90,8 +90,8 @@ func (in *Pair[K, V]) Transfer() Pair[K, V] {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 7ff6f96b57cf04d4
 func (in *Chain[T]) DeepCopyInto(out *Chain[T]) {
@@ -188,11 +188,60 @@ func (h *isolategenCopyChain[T]) copyPtrChain(in *Chain[T]) *Chain[T] {
 //isolategen:fingerprint 31ec96b3bdb01238
 func (in *Batch) DeepCopyInto(out *Batch) {
 	*out = *in
-	in.Ints.DeepCopyInto(&out.Ints)
+	{
+		in, out := &in.Ints, &out.Ints
+		if in.Points != nil {
+			out.Points = make([]int, len(in.Points))
+			copy(out.Points, in.Points)
+		}
+		if in.Last != nil {
+			in, out := &in.Last, &out.Last
+			*out = new(int)
+			**out = **in
+		}
+		if in.ByDay != nil {
+			m := make(map[time.Weekday][]int, len(in.ByDay))
+			for k, v := range in.ByDay {
+				cp := v
+				if v != nil {
+					in, out := &v, &cp
+					*out = make([]int, len(*in))
+					copy(*out, *in)
+				}
+				m[k] = cp
+			}
+			out.ByDay = m
+		}
+	}
 	if in.Floats != nil {
 		in, out := &in.Floats, &out.Floats
 		*out = new(Series[float64])
-		(*in).DeepCopyInto(*out)
+		{
+			in, out := *in, *out
+			*out = *in
+			if in.Points != nil {
+				out.Points = make([]float64, len(in.Points))
+				copy(out.Points, in.Points)
+			}
+			if in.Last != nil {
+				in, out := &in.Last, &out.Last
+				*out = new(float64)
+				**out = **in
+			}
+			if in.ByDay != nil {
+				m := make(map[time.Weekday][]float64, len(in.ByDay))
+				for k, v := range in.ByDay {
+					cp := v
+					if v != nil {
+						in, out := &v, &cp
+						*out = make([]float64, len(*in))
+						copy(*out, *in)
+					}
+					m[k] = cp
+				}
+				out.ByDay = m
+			}
+		}
 	}
 }
 

@@ -39,16 +39,29 @@ func (in *Items) DeepCopyInto(out *Items) {
 	if *in != nil {
 		dst := make([]*Item, len(*in))
 		src := (*in)[:len(dst)]
+		slabItem := make([]Item, len(src))
+		var slabRefs []int
+		{
+			n := 0
+			for i := range src {
+				if src[i] != nil {
+					n += len(src[i].Refs)
+				}
+			}
+			slabRefs = make([]int, n)
+		}
 		for i := range src {
 			if src[i] != nil {
 				in, out := &src[i], &dst[i]
-				*out = new(Item)
+				*out = &slabItem[0]
+				slabItem = slabItem[1:]
 				{
 					in, out := *in, *out
 					*out = *in
 					if in.Refs != nil {
-						out.Refs = make([]int, len(in.Refs))
-						copy(out.Refs, in.Refs)
+						n := copy(slabRefs, in.Refs)
+						out.Refs = slabRefs[:n:n]
+						slabRefs = slabRefs[n:]
 					}
 				}
 			}

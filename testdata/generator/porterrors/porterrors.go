@@ -51,3 +51,27 @@ type Clash interface {
 
 // SpawnClash is the name the port's spawn function needs.
 func SpawnClash() {}
+
+// Gauge is a port whose pool spawner's name is taken.
+//
+//isolate:port
+type Gauge interface {
+	Read() int
+}
+
+// SpawnGaugePool is the name the port's pool spawner needs.
+func SpawnGaugePool() {}
+
+// Tap is a port, and so is TapPool.
+//
+//isolate:port
+type Tap interface {
+	Open() error
+}
+
+// TapPool is a port whose spawner would be Tap's pool spawner.
+//
+//isolate:port
+type TapPool interface {
+	Open() error
+}

@@ -9,8 +9,8 @@ import (
 )
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint c5a566fa22f7a584
 func (in *Node) DeepCopyInto(out *Node) {
@@ -53,6 +53,7 @@ type isolategenCopyNode struct {
 type isolategenSeenNode struct {
 	seenPtrNode      runtime.Memo[*Node]
 	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -87,6 +88,7 @@ func (h *isolategenCopyNode) release() {
 	}
 	s.seenPtrNode.Reset()
 	s.seenSlicePtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolNode.Put(s)
 }
@@ -136,7 +138,12 @@ func (h *isolategenCopyNode) copyMapPtrNode(in map[string]*Node) map[string]*Nod
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
@@ -162,8 +169,8 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 01adfbee146c256f
 func (in *Graph) DeepCopyInto(out *Graph) {
@@ -208,6 +215,7 @@ type isolategenCopyGraph struct {
 type isolategenSeenGraph struct {
 	seenSlicePtrNode runtime.Memo[[]*Node]
 	seenPtrNode      runtime.Memo[*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -242,6 +250,7 @@ func (h *isolategenCopyGraph) release() {
 	}
 	s.seenSlicePtrNode.Reset()
 	s.seenPtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolGraph.Put(s)
 }
@@ -288,7 +297,12 @@ func (h *isolategenCopyGraph) copyMapPtrNode(in map[string]*Node) map[string]*No
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
@@ -314,8 +328,8 @@ func (h *isolategenCopyGraph) copyPtrMeta(in *Meta) *Meta {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 17ac2aad1974496f
 func (in *List) DeepCopyInto(out *List) {
@@ -408,13 +422,14 @@ func (h *isolategenCopyList) copySliceList(in []List) []List {
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
-// Values reached more than once through pointers, and cycles, keep their
-// shape in the copy.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
 //
 //isolategen:fingerprint 7c2e42ad0240d4a3
 func (in *Holder) DeepCopyInto(out *Holder) {
 	*out = *in
 	var h isolategenCopyHolder
+	h.root, h.rootOut = in, out
 	{
 		in, out := &in.Root, &out.Root
 		out.Parent = h.copyPtrNode(in.Parent)
@@ -446,13 +461,15 @@ func (in *Holder) Transfer() Holder {
 // isolategenCopyHolder remembers what one copy of a Holder has copied, so that
 // shared values stay shared and cycles stay cycles.
 type isolategenCopyHolder struct {
-	seen *isolategenSeenHolder
+	root, rootOut *Holder
+	seen          *isolategenSeenHolder
 }
 
 // isolategenSeenHolder holds the memo tables of one copy of a Holder.
 type isolategenSeenHolder struct {
 	seenPtrNode      runtime.Memo[*Node]
 	seenSlicePtrNode runtime.Memo[[]*Node]
+	seenMapPtrNode   runtime.Memo[map[string]*Node]
 	seenPtrMeta      runtime.Memo[*Meta]
 }
 
@@ -487,6 +504,7 @@ func (h *isolategenCopyHolder) release() {
 	}
 	s.seenPtrNode.Reset()
 	s.seenSlicePtrNode.Reset()
+	s.seenMapPtrNode.Reset()
 	s.seenPtrMeta.Reset()
 	isolategenPoolHolder.Put(s)
 }
@@ -494,6 +512,9 @@ func (h *isolategenCopyHolder) release() {
 func (h *isolategenCopyHolder) copyPtrNode(in *Node) *Node {
 	if in == nil {
 		return nil
+	}
+	if in == &h.root.Root {
+		return &h.rootOut.Root
 	}
 	p, ok := h.memo().seenPtrNode.At(unsafe.Pointer(in))
 	if ok {
@@ -533,7 +554,12 @@ func (h *isolategenCopyHolder) copyMapPtrNode(in map[string]*Node) map[string]*N
 	if in == nil {
 		return nil
 	}
+	p, ok := h.memo().seenMapPtrNode.At(*(*unsafe.Pointer)(unsafe.Pointer(&in)))
+	if ok {
+		return *p
+	}
 	m := make(map[string]*Node, len(in))
+	*p = m
 	for k, v := range in {
 		m[k] = h.copyPtrNode(v)
 	}
@@ -555,5 +581,173 @@ func (h *isolategenCopyHolder) copyPtrMeta(in *Meta) *Meta {
 		out.Tags = make([]string, len(in.Tags))
 		copy(out.Tags, in.Tags)
 	}
+	return out
+}
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+// Values reached more than once (through pointers, slices or maps), and
+// cycles, keep their shape in the copy.
+//
+//isolategen:fingerprint 8d058de37ee78804
+func (in *Interior) DeepCopyInto(out *Interior) {
+	*out = *in
+	var h isolategenCopyInterior
+	h.root, h.rootOut = in, out
+	out.Struct = h.copyPtrInterior(in.Struct)
+	out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+	{
+		in, out := &in.Inner, &out.Inner
+		out.N = h.copyPtrInt(in.N)
+	}
+	out.NPtr = h.copyPtrPtrInt(in.NPtr)
+	h.release()
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Interior) DeepCopy() *Interior {
+	if in == nil {
+		return nil
+	}
+	out := new(Interior)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Interior) Transfer() Interior {
+	out := *in
+	*in = Interior{}
+	return out
+}
+
+// isolategenCopyInterior remembers what one copy of a Interior has copied, so that
+// shared values stay shared and cycles stay cycles.
+type isolategenCopyInterior struct {
+	root, rootOut *Interior
+	seen          *isolategenSeenInterior
+}
+
+// isolategenSeenInterior holds the memo tables of one copy of a Interior.
+type isolategenSeenInterior struct {
+	seenPtrInterior    runtime.Memo[*Interior]
+	seenPtrPtrInterior runtime.Memo[**Interior]
+	seenPtrInt         runtime.Memo[*int]
+	seenPtrPtrInt      runtime.Memo[**int]
+}
+
+// isolategenPoolInterior keeps emptied isolategenSeenInterior tables for the next copy.
+var isolategenPoolInterior sync.Pool
+
+// memo returns the copy's memo tables, taking them on first use.
+func (h *isolategenCopyInterior) memo() *isolategenSeenInterior {
+	if h.seen == nil {
+		h.take()
+	}
+	return h.seen
+}
+
+// take takes memo tables from the pool, or makes them. It is kept out of
+// memo, so that memo is inlined where the helpers use it.
+//
+//go:noinline
+func (h *isolategenCopyInterior) take() {
+	h.seen, _ = isolategenPoolInterior.Get().(*isolategenSeenInterior)
+	if h.seen == nil {
+		h.seen = new(isolategenSeenInterior)
+	}
+}
+
+// release empties the memo tables, if the copy took them, and returns them to
+// the pool: they hold no pointer to the source or the copy once it is done.
+func (h *isolategenCopyInterior) release() {
+	s := h.seen
+	if s == nil {
+		return
+	}
+	s.seenPtrInterior.Reset()
+	s.seenPtrPtrInterior.Reset()
+	s.seenPtrInt.Reset()
+	s.seenPtrPtrInt.Reset()
+	isolategenPoolInterior.Put(s)
+}
+
+func (h *isolategenCopyInterior) copyPtrInterior(in *Interior) *Interior {
+	if in == nil {
+		return nil
+	}
+	if in == h.root {
+		return h.rootOut
+	}
+	p, ok := h.memo().seenPtrInterior.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(Interior)
+	*p = out
+	*out = *in
+	if p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(&in.Struct)); !ok {
+		*p = &out.Struct
+	}
+	if p, ok := h.memo().seenPtrPtrInt.At(unsafe.Pointer(&in.Inner.N)); !ok {
+		*p = &out.Inner.N
+	}
+	out.Struct = h.copyPtrInterior(in.Struct)
+	out.StructPtr = h.copyPtrPtrInterior(in.StructPtr)
+	{
+		in, out := &in.Inner, &out.Inner
+		out.N = h.copyPtrInt(in.N)
+	}
+	out.NPtr = h.copyPtrPtrInt(in.NPtr)
+	return out
+}
+
+func (h *isolategenCopyInterior) copyPtrPtrInterior(in **Interior) **Interior {
+	if in == nil {
+		return nil
+	}
+	if in == &h.root.Struct {
+		return &h.rootOut.Struct
+	}
+	p, ok := h.memo().seenPtrPtrInterior.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(*Interior)
+	*p = out
+	*out = *in
+	*out = h.copyPtrInterior(*in)
+	return out
+}
+
+func (h *isolategenCopyInterior) copyPtrInt(in *int) *int {
+	if in == nil {
+		return nil
+	}
+	p, ok := h.memo().seenPtrInt.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(int)
+	*p = out
+	*out = *in
+	return out
+}
+
+func (h *isolategenCopyInterior) copyPtrPtrInt(in **int) **int {
+	if in == nil {
+		return nil
+	}
+	if in == &h.root.Inner.N {
+		return &h.rootOut.Inner.N
+	}
+	p, ok := h.memo().seenPtrPtrInt.At(unsafe.Pointer(in))
+	if ok {
+		return *p
+	}
+	out := new(*int)
+	*p = out
+	*out = *in
+	*out = h.copyPtrInt(*in)
 	return out
 }

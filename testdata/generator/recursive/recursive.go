@@ -33,3 +33,14 @@ type Holder struct {
 	Title string
 	Root  Node
 }
+
+// Interior holds a pointer to itself and a pointer to that field: a
+// pointer into a copied value points into the copy.
+//
+//isolate:message
+type Interior struct {
+	Struct    *Interior
+	StructPtr **Interior
+	Inner     struct{ N *int }
+	NPtr      **int
+}

@@ -88,7 +88,7 @@ func Serve(ctx context.Context, inv Invoice) {
 //isolate:mesage
 type Refund struct{ Lines []Line }
 
-// want +2 `unknown option "deep" of //isolate:message: the only option is "tree"`
+// want +2 `unknown option "deep" of //isolate:message: the options are "tree" and "wire"`
 //
 //isolate:message deep
 type Credit struct{ Lines []Line }
