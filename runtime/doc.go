@@ -115,6 +115,7 @@
 // returns) and none per message; Run waits for its isolate before returning.
 // Go's context.AfterFunc runs a short-lived goroutine when a context an
 // isolate watches is cancelled; the isolate waits for it before it ends.
-// A Pool's goroutines are its isolates' (replaced as they end); Close
-// waits for all of them.
+// A RunOn call runs on its caller's goroutine, as an event of a free
+// isolate of the pool, whose idle isolates have no goroutine; a port
+// pool's isolates have one each. Close waits for all of them.
 package runtime

@@ -643,6 +643,7 @@ func Exit[T any](ctx context.Context, port SendPort[T], msg T) {
 	o.mu.Lock()
 	o.killLocked(nil, ErrClosed)
 	o.mu.Unlock()
+	exitInlineCall() // in a RunOn call, end the call, not the caller's goroutine
 	goruntime.Goexit()
 }
 
@@ -670,6 +671,9 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
+				if _, exit := r.(exitCall); exit {
+					panic(r) // Exit in a RunOn call: not an error, let it end the call
+				}
 				name := ""
 				if o != nil {
 					name = o.Name()
