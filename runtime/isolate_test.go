@@ -570,10 +570,10 @@ func TestRunTurnsPanicIntoRemoteError(t *testing.T) {
 
 func TestRunCtxCancelCancelsFn(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(10*time.Millisecond, cancel)
-	_, err := Run(ctx, func(ctx context.Context) (int, error) {
-		<-ctx.Done()
-		return 0, context.Cause(ctx)
+	_, err := Run(ctx, func(fctx context.Context) (int, error) {
+		cancel() // the caller's ctx ends while fn runs
+		<-fctx.Done()
+		return 0, context.Cause(fctx)
 	})
 	if !errors.Is(err, ErrKilled) {
 		t.Errorf("Run = %v, want the cause fn saw: ErrKilled", err)

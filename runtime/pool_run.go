@@ -431,8 +431,10 @@ func (c *callCtx) AfterFunc(f func()) (stop func() bool) {
 // pointer arrives); the error is the very value fn returned (==), never
 // wrapped; a panic in fn returns a *RemoteError (its Stack shows the
 // panicking frame) and the pool replaces that isolate; so does a kill of the
-// isolate or Exit in fn (RunOn then returns fn's results if it returned,
-// else ErrKilled or the error Run reports for Exit).
+// isolate or Exit in fn (RunOn then returns what Run returns: ErrKilled
+// when the isolate was killed before fn returned, even if fn returned
+// afterwards; fn's results after a Kill(BeforeNextEvent), which lets the
+// call in hand finish; the error Run reports for Exit).
 //
 // RunOn first waits until an isolate of p is free. Callers are served in
 // the order they came; nothing else is queued, so the waiting callers are
@@ -505,6 +507,21 @@ func runInline[R any](m *member, caller context.Context, fn func(ctx context.Con
 	}()
 	res, err = fn(m.context(caller))
 	returned = true
+	if m.Isolate.ctxEnd.Load() != nil {
+		// Ended while fn ran: as in Run, an end that came first (a kill,
+		// a fatal error caught by Guard) decides the call, and fn's
+		// results are dropped. The pool's own shutdown is not such an
+		// end: it lets running calls finish, only cancelling their ctx.
+		o := &m.Isolate
+		o.mu.Lock()
+		ended := o.outcomeSet && o.outcome != nil
+		outcome := o.outcome
+		o.mu.Unlock()
+		if ended && !m.pool.closedFlag.Load() {
+			var zero R
+			return zero, outcome
+		}
+	}
 	return res, err
 }
 

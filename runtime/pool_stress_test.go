@@ -44,8 +44,9 @@ func TestPoolStress(t *testing.T) {
 		panicked
 		cancelled
 		closed
+		killed
 	)
-	var counts [4]atomic.Int64
+	var counts [5]atomic.Int64
 	var ran atomic.Int64
 	var wg sync.WaitGroup
 	for g := range callers {
@@ -96,6 +97,12 @@ func TestPoolStress(t *testing.T) {
 						t.Errorf("RemoteError from a call of kind %d that ran %d times", kind, n)
 					}
 					counts[panicked].Add(1)
+				case err == ErrKilled:
+					// Cancelled while fn ran: the kill came first, as in Run.
+					if kind != 1 && kind != 2 || n != 1 {
+						t.Errorf("ErrKilled from a call of kind %d that ran %d times", kind, n)
+					}
+					counts[killed].Add(1)
 				case err == context.Canceled:
 					if n != 0 {
 						t.Errorf("ctx.Err() from a call whose fn ran")
@@ -126,8 +133,8 @@ func TestPoolStress(t *testing.T) {
 	if total != int64(callers*perCaller) {
 		t.Fatalf("%d calls returned, want %d", total, callers*perCaller)
 	}
-	t.Logf("returned %d, panicked %d, cancelled %d, closed %d; fn ran %d times",
-		counts[returned].Load(), counts[panicked].Load(), counts[cancelled].Load(), counts[closed].Load(), ran.Load())
+	t.Logf("returned %d, panicked %d, cancelled %d, closed %d, killed %d; fn ran %d times",
+		counts[returned].Load(), counts[panicked].Load(), counts[cancelled].Load(), counts[closed].Load(), counts[killed].Load(), ran.Load())
 	if counts[panicked].Load() == 0 || counts[returned].Load() == 0 {
 		t.Fatal("the stress test exercised too little")
 	}

@@ -251,8 +251,8 @@ func TestPoolCallerCancelCancelsRunningCall(t *testing.T) {
 		<-ctx.Done()
 		return 42, nil
 	})
-	if v != 42 || err != nil {
-		t.Fatalf("RunOn = %d, %v; want fn's own results once it returned", v, err)
+	if v != 0 || err != ErrKilled {
+		t.Fatalf("RunOn = %d, %v; want 0, ErrKilled: the kill came before fn returned, as in Run", v, err)
 	}
 	// The killed isolate was replaced.
 	iso, err := RunOn(context.Background(), p, func(ctx context.Context) (*Isolate, error) {
@@ -275,8 +275,8 @@ func TestPoolKillAndExitInsideFn(t *testing.T) {
 		}
 		return 5, nil
 	})
-	if v != 5 || err != nil {
-		t.Fatalf("RunOn after killing its own isolate = %d, %v; want fn's results as Run returns them", v, err)
+	if v != 0 || err != ErrKilled {
+		t.Fatalf("RunOn after killing its own isolate = %d, %v; want 0, ErrKilled as Run returns", v, err)
 	}
 	if err := killed.Wait(context.Background()); err != ErrKilled {
 		t.Fatalf("killed isolate Wait = %v", err)
