@@ -164,16 +164,22 @@
 //
 // # The wire codec
 //
-// For //isolate:message wire types and //isolate:port wire interfaces it
-// also writes the wire codec of remote/wire.md (plan_wire.go, emit_wire.go):
-// AppendIsolateWire and DecodeIsolateWire on *T for the type and every
-// type of the package it holds, built on github.com/tinylib/msgp/msgp
-// primitives; for a port, BindIsolateWire, ServeIsolateWire and the Args
-// and Results codecs of each call. It is opt-in so that programs that never
-// leave the process link no encoding library, and so that a message that
-// holds a type which cannot cross (another package's struct without a
-// codec, a generic type) keeps its copy; with wire, such a field is an
-// error at its position, unless tagged isolate:"-".
+// It also writes the wire codec of remote/wire.md (plan_wire.go,
+// emit_wire.go) for every //isolate:message type and //isolate:port
+// interface that can cross: AppendIsolateWire and DecodeIsolateWire on *T
+// for the type and every type of the package it holds, built on
+// github.com/tinylib/msgp/msgp primitives; for a port, BindIsolateWire,
+// ServeIsolateWire and the Args and Results codecs of each call. It is
+// best-effort: a type that holds one which cannot cross (another
+// package's struct without a codec, a generic or unnamed struct type)
+// keeps its copy and gets no codec, nor does anything that needs it (a
+// port whose calls carry it), and the generated file says why in a
+// comment; the planner tries the codec (tryWire) and takes back all it
+// planned when a part fails. The wire option (//isolate:message wire,
+// //isolate:port wire) is the strict form: such a field is an error at
+// its position, unless tagged isolate:"-". Another package's message type
+// crosses when its generated methods are there: generate that package
+// first, in a run of its own, or annotate the type wire.
 //
 // # Load, plan, emit
 //

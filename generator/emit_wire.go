@@ -14,9 +14,25 @@ const msgpPath = "github.com/tinylib/msgp/msgp"
 
 // emitWire renders the wire codec of message m and what it needs first.
 func emitWire(f *jen.File, m *messagePlan) {
+	if m.noWire != "" {
+		emitNoWire(f, m.obj.Name(), "message", m.noWire)
+	}
 	if m.wire != nil {
 		emitWirePlan(f, m.wire)
 	}
+}
+
+// emitNoWire says, in the generated file, why a type has no wire codec:
+// sending it to a remote port fails with "no wire codec".
+func emitNoWire(f *jen.File, name, kind, why string) {
+	f.Line()
+	if kind == "port" {
+		f.Commentf("%s has no wire calls, so remote.ExportService cannot serve it: %s.", name, why)
+	} else {
+		f.Commentf("%s has no wire codec, so it cannot cross to a remote node: %s.", name, why)
+	}
+	f.Commentf("(//isolate:%s wire makes this an error at generate time.)", kind)
+	f.Line()
 }
 
 func emitWirePlan(f *jen.File, w *wirePlan) {
@@ -523,6 +539,9 @@ func emitPortWirePrologue(g *jen.Group, p *portPlan, m *portMethod) {
 // codecs of each call of port p.
 func emitPortWire(f *jen.File, p *portPlan) {
 	w := p.wire
+	if p.noWire != "" {
+		emitNoWire(f, p.portType, "port", p.noWire)
+	}
 	if w == nil {
 		return
 	}

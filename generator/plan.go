@@ -184,7 +184,7 @@ type messagePlan struct {
 	self  types.Type   // named instantiated with its own type parameters
 	spec  *ast.TypeSpec
 	tree  bool // //isolate:message tree
-	wire0 bool // //isolate:message wire: emit the wire codec
+	wire0 bool // //isolate:message wire: the type must cross the wire (strict)
 
 	mode        copyMode
 	fingerprint string // what the stale rule compares
@@ -203,6 +203,9 @@ type messagePlan struct {
 	memo *memoPlan
 	// wire is the wire codec of the type and what it needs (plan_wire.go).
 	wire *wirePlan
+	// noWire says why the type has no wire codec (without the wire
+	// option, a type that cannot cross gets none); "" when it has one.
+	noWire string
 }
 
 // memoPlan is the per-copy memo tables of a message type, taken from a

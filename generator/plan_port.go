@@ -40,7 +40,8 @@ type portPlan struct {
 	// isolategenWait (from the isolate, or from the pool).
 	waits   bool
 	methods []*portMethod
-	wire    *portWirePlan // its calls across the wire (plan_wire.go)
+	wire    *portWirePlan // its calls across the wire (plan_wire.go); nil when none
+	noWire  string        // why wire is nil: a method's value cannot cross
 }
 
 // portNames returns the names generated for port interface name: its port
@@ -66,9 +67,7 @@ func (p *planner) planPort(a annotated) *portPlan {
 			pp.waits = true
 		}
 	}
-	if a.ann.Wire {
-		pp.wire = p.planPortWire(pp, a.spec.Name.Pos())
-	}
+	pp.wire, pp.noWire = p.planPortWire(pp, a.spec.Name.Pos(), a.ann.Wire)
 	return pp
 }
 

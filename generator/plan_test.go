@@ -294,3 +294,70 @@ func TestPlanSlabs(t *testing.T) {
 		}
 	}
 }
+
+// codecNames lists the types whose wire codec the plan of a message or
+// port emits.
+func codecNames(w *wirePlan) string {
+	if w == nil {
+		return ""
+	}
+	var s []string
+	for _, c := range w.codecs {
+		s = append(s, c.obj.Name())
+	}
+	return strings.Join(s, " ")
+}
+
+// Without the wire option the codec is best-effort: a type that can cross
+// gets it, one that cannot (or that holds one that cannot) gets none and
+// says why, and nothing is an error.
+func TestPlanWireDefault(t *testing.T) {
+	p, errs := planDir(t, "wiredefault")
+	if len(errs) > 0 {
+		t.Fatalf("errors without the wire option:\n%v", errs)
+	}
+	for _, tc := range []struct {
+		msg, codecs, noWire string
+	}{
+		{"Point", "Point", ""},
+		{"Shape", "Shape", ""},
+		{"Anon", "", "Anon.Opts: struct{Retries int} cannot cross the wire: an unnamed struct"},
+		{"Holder", "", "Anon.Opts: struct{Retries int} cannot cross the wire"}, // where it is blocked
+		{"Tagged", "Tagged", ""},
+		{"Request", "Request", ""},
+	} {
+		m := messageNamed(t, p, tc.msg)
+		if got := codecNames(m.wire); got != tc.codecs {
+			t.Errorf("%s: codecs %q, want %q", tc.msg, got, tc.codecs)
+		}
+		if tc.noWire == "" && m.noWire != "" || !strings.Contains(m.noWire, tc.noWire) {
+			t.Errorf("%s: noWire %q, want %q", tc.msg, m.noWire, tc.noWire)
+		}
+	}
+	ports := map[string]*portPlan{}
+	for _, pp := range p.ports {
+		ports[pp.name] = pp
+	}
+	if pp := ports["Shapes"]; pp == nil || pp.wire == nil || pp.noWire != "" || len(pp.wire.methods) != 2 || !pp.wire.argsHelper {
+		t.Errorf("Shapes: want wire calls for both methods, got %+v", pp)
+	}
+	if pp := ports["Holders"]; pp == nil || pp.wire != nil || !strings.Contains(pp.noWire, "Anon.Opts: struct{Retries int} cannot cross") {
+		t.Errorf("Holders: want no wire calls and why, got %+v", pp)
+	}
+}
+
+// With the wire option the same types are errors at their positions.
+func TestPlanWireStrict(t *testing.T) {
+	_, errs := planDir(t, "wireerrors")
+	want := []string{
+		"wireerrors.go:22:2: Envelope.Anon: struct{A int} cannot cross the wire: an unnamed struct has no wire codec",
+		"wireerrors.go:23:2: Envelope.Boxed: Box[int] cannot cross the wire: a generic type has no wire codec",
+		"wireerrors.go:38:6: Generic: a generic message type has no wire codec: remove the wire option",
+	}
+	got := errs.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("errors lack %q:\n%s", w, got)
+		}
+	}
+}

@@ -82,6 +82,7 @@ type wireCodecPlan struct {
 type wireHelper struct {
 	t                      types.Type // the unnamed slice or map type
 	typeName               string     // t as the package spells it, for errors
+	name                   string     // the unique part of its func names
 	appendName, decodeName string
 	tracked                bool // registers its values (not in a tree)
 	elem, key              *wireValue
@@ -120,6 +121,9 @@ type wireState struct {
 	pending  *wirePlan    // where newly needed codecs and helpers go
 	queue    []*wireCodecPlan
 	argsDone bool
+	// probe collects the parts that cannot cross while tryWire plans a
+	// codec that may fail; nil: report them as errors (the wire option).
+	probe *[]string
 }
 
 func (p *planner) wireState() *wireState {
@@ -130,54 +134,103 @@ func (p *planner) wireState() *wireState {
 }
 
 // planWire plans the wire codec of message m and what it needs first.
+// With //isolate:message wire, a part that cannot cross is an error at its
+// position; without, m simply gets no codec, and m.noWire says why.
 func (p *planner) planWire(m *messagePlan) *wirePlan {
 	w := p.wireState()
 	out := &wirePlan{}
-	if !m.wire0 {
-		return out // without //isolate:message wire, unless a wire type holds it
-	}
 	if isGeneric(m.named) {
-		p.errorAt(m.spec.Name.Pos(), "%s: a generic message type has no wire codec: remove the wire option", m.obj.Name())
+		if m.wire0 {
+			p.errorAt(m.spec.Name.Pos(), "%s: a generic message type has no wire codec: remove the wire option", m.obj.Name())
+		} else {
+			m.noWire = "a generic message type has no wire codec"
+		}
 		return out
 	}
 	w.pending = out
-	p.needCodec(m.obj, m.named, m.tree)
-	p.drainWire()
+	need := func() { p.needCodec(m.obj, m.named, m.tree) }
+	if m.wire0 {
+		need()
+		p.drainWire()
+	} else {
+		m.noWire = p.tryWire(need)
+	}
 	w.pending = nil
 	return out
 }
 
-// planPortWire plans the wire calls of port pp.
-func (p *planner) planPortWire(pp *portPlan, pos token.Pos) *portWirePlan {
+// planPortWire plans the wire calls of port pp. With //isolate:port wire
+// (strict), a value that cannot cross is an error at its method; without,
+// the port has no wire calls (nil) and why says what blocks them.
+func (p *planner) planPortWire(pp *portPlan, pos token.Pos, strict bool) (plan *portWirePlan, why string) {
 	w := p.wireState()
 	out := &portWirePlan{}
+	w.pending = &out.extra
+	body := func() {
+		for _, m := range pp.methods {
+			pm := &portWireMethod{m: m}
+			at := pos
+			if m.fn.Pos().IsValid() && p.l.pkg.Fset.File(m.fn.Pos()) != nil {
+				at = m.fn.Pos()
+			}
+			for i, v := range m.params {
+				path := pp.name + "." + m.fn.Name() + " argument " + strconv.Itoa(i+1)
+				pm.args = append(pm.args, wireField{"a" + strconv.Itoa(i), i + 1, p.wireValueOf(v.t, loc{path, at}, false, false)})
+			}
+			for i, v := range m.results {
+				path := pp.name + "." + m.fn.Name() + " result " + strconv.Itoa(i+1)
+				pm.results = append(pm.results, wireField{"r" + strconv.Itoa(i), i + 1, p.wireValueOf(v.t, loc{path, at}, false, false)})
+			}
+			if m.err {
+				errT := types.Universe.Lookup("error").Type()
+				pm.results = append(pm.results, wireField{"err", len(m.results) + 1, &wireValue{t: errT, kind: wireRuntime, prim: "Error"}})
+			}
+			out.methods = append(out.methods, pm)
+		}
+	}
+	if strict {
+		body()
+		p.drainWire()
+	} else {
+		why = p.tryWire(body)
+	}
+	w.pending = nil
+	if why != "" {
+		return nil, why
+	}
 	if !w.argsDone {
 		out.argsHelper, w.argsDone = true, true
 	}
-	w.pending = &out.extra
-	for _, m := range pp.methods {
-		pm := &portWireMethod{m: m}
-		at := pos
-		if m.fn.Pos().IsValid() && p.l.pkg.Fset.File(m.fn.Pos()) != nil {
-			at = m.fn.Pos()
-		}
-		for i, v := range m.params {
-			path := pp.name + "." + m.fn.Name() + " argument " + strconv.Itoa(i+1)
-			pm.args = append(pm.args, wireField{"a" + strconv.Itoa(i), i + 1, p.wireValueOf(v.t, loc{path, at}, false, false)})
-		}
-		for i, v := range m.results {
-			path := pp.name + "." + m.fn.Name() + " result " + strconv.Itoa(i+1)
-			pm.results = append(pm.results, wireField{"r" + strconv.Itoa(i), i + 1, p.wireValueOf(v.t, loc{path, at}, false, false)})
-		}
-		if m.err {
-			errT := types.Universe.Lookup("error").Type()
-			pm.results = append(pm.results, wireField{"err", len(m.results) + 1, &wireValue{t: errT, kind: wireRuntime, prim: "Error"}})
-		}
-		out.methods = append(out.methods, pm)
-	}
+	return out, ""
+}
+
+// tryWire runs plan, and plans the codecs it needs, collecting every part
+// that cannot cross instead of reporting it. When none failed, what was
+// planned goes to w.pending and tryWire returns ""; else it is all taken
+// back (so nothing that needs it is emitted) and tryWire returns the first
+// failure.
+func (p *planner) tryWire(plan func()) string {
+	w := p.wireState()
+	outer, outerQueue, outerProbe := w.pending, w.queue, w.probe
+	trial := &wirePlan{}
+	var fails []string
+	w.pending, w.queue, w.probe = trial, nil, &fails
+	plan()
 	p.drainWire()
-	w.pending = nil
-	return out
+	w.pending, w.queue, w.probe = outer, outerQueue, outerProbe
+	if len(fails) == 0 {
+		outer.codecs = append(outer.codecs, trial.codecs...)
+		outer.helpers = append(outer.helpers, trial.helpers...)
+		return ""
+	}
+	for _, c := range trial.codecs {
+		delete(w.codecs, c.obj)
+	}
+	for _, h := range trial.helpers {
+		delete(w.helpers.At(h.t).(map[bool]*wireHelper), h.tracked)
+		delete(w.names, h.name)
+	}
+	return fails[0]
 }
 
 // needCodec makes sure the local named type obj has a planned codec.
@@ -223,6 +276,10 @@ func (p *planner) planCodec(c *wireCodecPlan, tree bool) {
 	st, ok := c.named.Underlying().(*types.Struct)
 	if !ok {
 		c.root = p.wireValueOf(c.named.Underlying(), loc{name, c.obj.Pos()}, c.tracked, tree)
+		c.root.t = c.named
+		if c.root.kind == wireBasic || c.root.kind == wireComplex {
+			c.root.conv = c.named.Underlying()
+		}
 		return
 	}
 	c.isStruct = true
@@ -237,7 +294,7 @@ func (p *planner) planCodec(c *wireCodecPlan, tree bool) {
 		if tag != "" {
 			n, err := strconv.Atoi(tag)
 			if err != nil || n < 1 {
-				p.errorAt(f.Pos(), "%s.%s: struct tag isolate:%q is not a field number: use a positive integer, or \"-\" to keep the field off the wire", name, f.Name(), tag)
+				p.errorOnce("tag", f.Pos(), "%s.%s: struct tag isolate:%q is not a field number: use a positive integer, or \"-\" to keep the field off the wire", name, f.Name(), tag)
 				continue
 			}
 			num = n
@@ -246,12 +303,22 @@ func (p *planner) planCodec(c *wireCodecPlan, tree bool) {
 			continue
 		}
 		if prev := used[num]; prev != nil {
-			p.errorAt(f.Pos(), "%s.%s has wire field number %d, as %s has: give it a number of its own with a struct tag isolate:\"N\"", name, f.Name(), num, prev.Name())
+			p.errorOnce("num", f.Pos(), "%s.%s has wire field number %d, as %s has: give it a number of its own with a struct tag isolate:\"N\"", name, f.Name(), num, prev.Name())
 			continue
 		}
 		used[num] = f
 		v := p.wireValueOf(f.Type(), loc{name, c.obj.Pos()}.field(f), c.tracked, tree)
 		c.fields = append(c.fields, wireField{f.Name(), num, v})
+	}
+}
+
+// errorOnce reports an error of a codec once, though a codec that tryWire
+// took back may be planned again.
+func (p *planner) errorOnce(kind string, pos token.Pos, format string, args ...any) {
+	key := "wire " + kind + " " + strconv.Itoa(int(pos))
+	if !p.failed[key] {
+		p.failed[key] = true
+		p.errorAt(pos, format, args...)
 	}
 }
 
@@ -316,7 +383,13 @@ func (p *planner) wireValueOf(t types.Type, at loc, tracked, tree bool) *wireVal
 			if n, ok := types.Unalias(v.portOf).(*types.Named); ok && n.Obj().Pkg() == p.l.pkg.Types && !isGeneric(n) && !hasWireMethods(n) {
 				if _, isStruct := n.Underlying().(*types.Struct); isStruct || p.msgs[n.Obj()] != nil {
 					m := p.msgs[n.Obj()]
-					p.needCodec(n.Obj(), n, m != nil && m.tree)
+					need := func() { p.needCodec(n.Obj(), n, m != nil && m.tree) }
+					if p.wireState().probe != nil {
+						// The port crosses whether or not its messages can.
+						p.tryWire(need)
+					} else {
+						need()
+					}
 				}
 			}
 			return v
@@ -348,6 +421,10 @@ func (p *planner) wireValueOf(t types.Type, at loc, tracked, tree bool) *wireVal
 		} else if a := p.l.foreign.directives(x.Obj()); a.Message && a.Wire && !isGeneric(x) {
 			// Generated in its own package (//isolate:message wire).
 			v.kind, v.codec = wireCodec, x
+			return v
+		}
+		if _, isStruct := x.Underlying().(*types.Struct); isStruct && !local && p.l.foreign.directives(x.Obj()).Message {
+			p.wireFail(t, at, "it has no AppendIsolateWire and DecodeIsolateWire methods: run isolategen in package "+x.Obj().Pkg().Path()+" first, in a run of its own, or annotate it //isolate:message wire there, or keep the field off the wire with the struct tag isolate:\"-\"")
 			return v
 		}
 		if _, isStruct := x.Underlying().(*types.Struct); isStruct {
@@ -442,6 +519,10 @@ func (p *planner) wireValueOf(t types.Type, at loc, tracked, tree bool) *wireVal
 }
 
 func (p *planner) wireFail(t types.Type, at loc, why string) {
+	if w := p.wireState(); w.probe != nil {
+		*w.probe = append(*w.probe, at.path+": "+types.TypeString(t, p.l.qualifier)+" cannot cross the wire: "+why)
+		return
+	}
 	key := "wire " + strconv.Itoa(int(at.pos)) + types.TypeString(t, nil)
 	if p.failed[key] {
 		return
@@ -472,7 +553,7 @@ func (p *planner) wireHelperFor(t types.Type, at loc, tracked, tree bool) *wireH
 		name = base + strconv.Itoa(i)
 	}
 	w.names[name] = true
-	h := &wireHelper{t: t, typeName: types.TypeString(t, p.l.qualifier), appendName: "isolategenWireAppend" + name, decodeName: "isolategenWireDecode" + name, tracked: tracked}
+	h := &wireHelper{t: t, name: name, typeName: types.TypeString(t, p.l.qualifier), appendName: "isolategenWireAppend" + name, decodeName: "isolategenWireDecode" + name, tracked: tracked}
 	byMode[tracked] = h
 	w.pending.helpers = append(w.pending.helpers, h)
 	switch x := t.(type) {

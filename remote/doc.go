@@ -18,8 +18,11 @@
 // Lookup returns an ordinary runtime.SendPort: the code that sends, the
 // generated ports and the vet check do not care whether a port is local.
 // The message crosses as bytes written by its generated wire codec (no
-// reflection; annotate it //isolate:message wire, and an //isolate:port
-// interface //isolate:port wire, for isolategen to emit it), so the receiver shares nothing with the sender, by
+// reflection): isolategen emits it for every //isolate:message type and
+// //isolate:port interface that can cross, and the wire option
+// (//isolate:message wire) makes a type that cannot an error at generate
+// time; sending a type without a codec fails at Send with "T has no wire
+// codec". So the receiver shares nothing with the sender, by
 // construction; sharing and cycles inside the message survive, as they
 // survive DeepCopy. A SendPort inside a message arrives as a working
 // SendPort back to the sender's port, so request/reply works across nodes

@@ -17,7 +17,14 @@ type (
 	Notes       = wiretest.Notes
 	Counter     = wiretest.Counter
 	CounterPort = wiretest.CounterPort
+	Plain       = wiretest.Plain
+	PlainAck    = wiretest.PlainAck
+	Local       = wiretest.Local
+	GreeterPort = wiretest.GreeterPort
 )
 
 // SpawnCounter starts an isolate that serves Counter.
 var SpawnCounter = wiretest.SpawnCounter
+
+// SpawnGreeter starts an isolate that serves Greeter.
+var SpawnGreeter = wiretest.SpawnGreeter

@@ -336,3 +336,14 @@ func (n *Node) publishDurable(addr string, payload []byte) error {
 		}
 	}
 }
+
+// registered waits until the server knows sub, so that a node connected
+// elsewhere finds an export as soon as Export returns (a send on this
+// node's own connection needs no wait: the server reads it in order).
+func (n *Node) registered(sub *nats.Subscription) error {
+	if err := n.nc.Flush(); err != nil {
+		_ = sub.Unsubscribe()
+		return err
+	}
+	return nil
+}

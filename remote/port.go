@@ -66,6 +66,9 @@ func Export[T any](n *Node, name string, p runtime.SendPort[T], opts ...ExportOp
 	} else {
 		sub, err = n.exportDurable(name, subj, deliver)
 	}
+	if err == nil {
+		err = n.registered(sub)
+	}
 	if err != nil {
 		return nil, sendErr(err)
 	}

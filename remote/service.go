@@ -46,6 +46,9 @@ func ExportService(n *Node, name string, s runtime.WireService) (unexport func()
 			out = nil // do not keep a large reply's buffer for good
 		}
 	})
+	if err == nil {
+		err = n.registered(sub)
+	}
 	if err != nil {
 		return nil, sendErr(err)
 	}

@@ -704,9 +704,14 @@ func appendWireValue[T any](b []byte, e *WireEncoder, v T) []byte {
 	if any(v) == nil { // a nil error (T an interface type)
 		return mpNil(b)
 	}
-	e.Fail(fmt.Errorf("isolate: %T has no wire codec (annotate it //isolate:message and run isolategen)", v))
+	e.Fail(fmt.Errorf("isolate: %T has no wire codec: "+noWireCodec, v))
 	return b
 }
+
+// noWireCodec says what to do about a type without a wire codec.
+const noWireCodec = "annotate it //isolate:message and run isolategen; " +
+	"if it is annotated, something in it cannot cross (isolate_gen.go says what): " +
+	"annotate it //isolate:message wire to see why at generate time"
 
 func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err error) {
 	if m, ok := any(v).(WireMessage); ok {
@@ -795,7 +800,7 @@ func decodeWireValue[T any](b []byte, d *WireDecoder, v *T) (rest []byte, err er
 	case *struct{}:
 		rest, err = SkipWire(b)
 	default:
-		return b, fmt.Errorf("isolate: %T has no wire codec (annotate it //isolate:message and run isolategen)", *v)
+		return b, fmt.Errorf("isolate: %T has no wire codec: "+noWireCodec, *v)
 	}
 	return rest, WireErr(fmt.Sprintf("%T", *v), err)
 }

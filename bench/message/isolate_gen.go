@@ -789,6 +789,259 @@ func (h *isolategenCopyBasket) copyPtrProduct(in *Product) *Product {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Basket can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Basket) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 5)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.ID)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWirePtr(b, e, in.Owner)
+	b = msgp.AppendUint(b, 3)
+	b = isolategenWireAppendSlicePtrBasketItem(b, e, in.Items)
+	b = msgp.AppendUint(b, 4)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	b = msgp.AppendUint(b, 5)
+	b = runtime.AppendWireTime(b, in.Saved)
+	return b
+}
+
+// DecodeIsolateWire decodes one Basket from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Basket) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Basket", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Basket", err)
+		}
+		switch k {
+		case 1:
+			out.ID, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Owner, b, err = runtime.DecodeWirePtr[Shopper](b, d)
+		case 3:
+			out.Items, b, err = isolategenWireDecodeSlicePtrBasketItem(b, d)
+		case 4:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		case 5:
+			out.Saved, b, err = runtime.ReadWireTime(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Basket field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Shopper can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Shopper) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = isolategenWireAppendSlicePtrBasket(b, e, in.Baskets)
+	return b
+}
+
+// DecodeIsolateWire decodes one Shopper from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Shopper) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Shopper", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Shopper", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Baskets, b, err = isolategenWireDecodeSlicePtrBasket(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Shopper field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// BasketItem can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *BasketItem) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = runtime.AppendWirePtr(b, e, in.Basket)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWirePtr(b, e, in.Product)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt(b, in.Quantity)
+	return b
+}
+
+// DecodeIsolateWire decodes one BasketItem from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *BasketItem) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("BasketItem", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("BasketItem", err)
+		}
+		switch k {
+		case 1:
+			out.Basket, b, err = runtime.DecodeWirePtr[Basket](b, d)
+		case 2:
+			out.Product, b, err = runtime.DecodeWirePtr[Product](b, d)
+		case 3:
+			out.Quantity, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("BasketItem field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSlicePtrBasketItem(b []byte, e *runtime.WireEncoder, in []*BasketItem) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]*BasketItem)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = runtime.AppendWirePtr(b, e, in[i])
+	}
+	return b
+}
+
+func isolategenWireDecodeSlicePtrBasketItem(b []byte, d *runtime.WireDecoder) ([]*BasketItem, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]*BasketItem)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []*BasketItem belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]*BasketItem, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if out[i], b, err = runtime.DecodeWirePtr[BasketItem](b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
+func isolategenWireAppendSlicePtrBasket(b []byte, e *runtime.WireEncoder, in []*Basket) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]*Basket)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = runtime.AppendWirePtr(b, e, in[i])
+	}
+	return b
+}
+
+func isolategenWireDecodeSlicePtrBasket(b []byte, d *runtime.WireDecoder) ([]*Basket, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]*Basket)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []*Basket belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]*Basket, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if out[i], b, err = runtime.DecodeWirePtr[Basket](b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
 // cycles, keep their shape in the copy.
@@ -1216,4 +1469,92 @@ func (in *Ledger) Transfer() Ledger {
 	out := *in
 	*in = Ledger{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Ledger) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.owner)
+	b = msgp.AppendUint(b, 2)
+	if in.entries == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.entries)))
+		for i := range in.entries {
+			b = msgp.AppendInt64(b, in.entries[i])
+		}
+	}
+	b = msgp.AppendUint(b, 3)
+	if in.index == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.index)))
+		for k, v := range in.index {
+			b = msgp.AppendString(b, k)
+			b = msgp.AppendInt(b, v)
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Ledger from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Ledger) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger", err)
+		}
+		switch k {
+		case 1:
+			out.owner, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.entries = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.entries = make([]int64, l)
+			for i := range out.entries {
+				if out.entries[i], b, err = msgp.ReadInt64Bytes(b); err != nil {
+					break
+				}
+			}
+		case 3:
+			if msgp.IsNil(b) {
+				b, out.index = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.index = make(map[string]int, l)
+			for range l {
+				var k string
+				var v int
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if v, b, err = msgp.ReadIntBytes(b); err != nil {
+					break
+				}
+				out.index[k] = v
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger field %d", k), err)
+		}
+	}
+	return b, nil
 }

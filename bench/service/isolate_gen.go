@@ -5,7 +5,9 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"sync"
 )
 
@@ -28,6 +30,7 @@ type PricerPort struct {
 	isolategenCalls  runtime.SendPort[isolategenPricerCall]
 	isolategenServer *runtime.Isolate
 	isolategenPool   *runtime.Pool
+	isolategenWire   runtime.WireCaller // non-nil: calls go to a remote service
 }
 
 var _ Pricer = PricerPort{}
@@ -154,6 +157,13 @@ var isolategenPricer_PricePool = sync.Pool{New: func() any {
 // Price calls Pricer.Price in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p PricerPort) Price(ctx context.Context, a0 Quote) (r0 Price, err error) {
+	if p.isolategenWire != nil {
+		c := isolategenPricer_Price{a0: a0}
+		if err = p.isolategenWire.CallWire(ctx, "Price", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -188,4 +198,175 @@ func (c *isolategenPricer_Price) isolategenServe(ctx context.Context, impl Price
 	}
 	c.reply.Done()
 	return fatal
+}
+
+// BindIsolateWire returns a PricerPort whose calls go through c: the remote
+// package's LookupService uses it.
+func (PricerPort) BindIsolateWire(c runtime.WireCaller) PricerPort {
+	return PricerPort{isolategenWire: c}
+}
+
+// ServeIsolateWire serves one remote call of method as a local call of p: the
+// remote package's ExportService uses it.
+func (p PricerPort) ServeIsolateWire(ctx context.Context, method string, args []byte, d *runtime.WireDecoder, out []byte, e *runtime.WireEncoder) ([]byte, error) {
+	switch method {
+	case "Price":
+		var c isolategenPricer_Price
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Price(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	}
+	return nil, fmt.Errorf("isolate: PricerPort has no method %q", method)
+}
+
+// isolategenWireArgs decodes the arguments of a remote call into c: all of
+// args, and nothing after them.
+func isolategenWireArgs(c interface {
+	DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error)
+}, args []byte, d *runtime.WireDecoder) error {
+	rest, err := c.DecodeIsolateWireArgs(args, d)
+	if err == nil && len(rest) != 0 {
+		err = fmt.Errorf("%w: %d bytes after the arguments", runtime.ErrWire, len(rest))
+	}
+	return err
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Pricer.Price.
+func (c *isolategenPricer_Price) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = c.a0.AppendIsolateWire(b, e)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Pricer.Price.
+func (c *isolategenPricer_Price) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Pricer.Price", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Pricer.Price", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.a0.DecodeIsolateWire(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Pricer.Price argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Pricer.Price.
+func (c *isolategenPricer_Price) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = c.r0.AppendIsolateWire(b, e)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Pricer.Price.
+func (c *isolategenPricer_Price) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Pricer.Price", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Pricer.Price", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.r0.DecodeIsolateWire(b, d)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Pricer.Price result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Quote) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.SKU)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt(b, in.Quantity)
+	return b
+}
+
+// DecodeIsolateWire decodes one Quote from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Quote) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Quote", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Quote", err)
+		}
+		switch k {
+		case 1:
+			out.SKU, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Quantity, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Quote field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Price) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt64(b, in.Cents)
+	return b
+}
+
+// DecodeIsolateWire decodes one Price from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Price) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Price", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Price", err)
+		}
+		switch k {
+		case 1:
+			out.Cents, b, err = msgp.ReadInt64Bytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Price field %d", k), err)
+		}
+	}
+	return b, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,7 +17,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the end-to-end behaviour of isolategen in
-// testdata/script: each script is its own module with no requirements.
+// testdata/script: each script is its own module with no requirements; $ROOT
+// is this repository, for a script to require it (generated wire codecs
+// import the runtime and msgp).
 func TestScripts(t *testing.T) {
 	goEnv := func(name string) string {
 		out, err := exec.Command("go", "env", name).Output()
@@ -26,6 +29,10 @@ func TestScripts(t *testing.T) {
 		return strings.TrimSpace(string(out))
 	}
 	modcache, gocache := goEnv("GOMODCACHE"), goEnv("GOCACHE")
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -33,6 +40,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GOPROXY", "off")
 			env.Setenv("GOMODCACHE", modcache)
 			env.Setenv("GOCACHE", gocache)
+			env.Setenv("ROOT", root)
 			return nil
 		},
 	})

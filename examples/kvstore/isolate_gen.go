@@ -5,7 +5,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"sync"
 )
 
@@ -38,6 +40,80 @@ func (in *Entries) Transfer() Entries {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Entries) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	if (*in) == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len((*in))))
+		for i := range *in {
+			b = (*in)[i].AppendIsolateWire(b, e)
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Entries from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Entries) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if msgp.IsNil(b) {
+		b, (*out) = b[1:], nil
+	} else {
+		var l int
+		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+			return b, runtime.WireErr("Entries", err)
+		}
+		(*out) = make(Entries, l)
+		for i := range *out {
+			if b, err = (*out)[i].DecodeIsolateWire(b, d); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Entries", err)
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Entry) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Key)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendString(b, in.Value)
+	return b
+}
+
+// DecodeIsolateWire decodes one Entry from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Entry) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Entry", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Entry", err)
+		}
+		switch k {
+		case 1:
+			out.Key, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Value, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Entry field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
 // StorePort is a port to an isolate that serves Store (see SpawnStore), or to
 // a pool of them (see SpawnStorePool): each method sends the call to be run on
 // an implementation in an isolate, one call at a time per isolate. Arguments
@@ -57,6 +133,7 @@ type StorePort struct {
 	isolategenCalls  runtime.SendPort[isolategenStoreCall]
 	isolategenServer *runtime.Isolate
 	isolategenPool   *runtime.Pool
+	isolategenWire   runtime.WireCaller // non-nil: calls go to a remote service
 }
 
 var _ Store = StorePort{}
@@ -183,6 +260,13 @@ var isolategenStore_AddPool = sync.Pool{New: func() any {
 // Add calls Store.Add in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p StorePort) Add(ctx context.Context, a0 string, a1 int64) (r0 int64, err error) {
+	if p.isolategenWire != nil {
+		c := isolategenStore_Add{a0: a0, a1: a1}
+		if err = p.isolategenWire.CallWire(ctx, "Add", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -233,6 +317,10 @@ var isolategenStore_DeletePool = sync.Pool{New: func() any {
 // The call is dropped when the isolate has ended
 // (there is no result to report it).
 func (p StorePort) Delete(a0 string) {
+	if p.isolategenWire != nil {
+		_ = p.isolategenWire.CastWire("Delete", &isolategenStore_Delete{a0: a0})
+		return
+	}
 	c := isolategenStore_DeletePool.Get().(*isolategenStore_Delete)
 	c.a0 = a0
 	if p.isolategenCalls.Transfer(c) != nil {
@@ -268,6 +356,13 @@ var isolategenStore_GetPool = sync.Pool{New: func() any {
 // Get calls Store.Get in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p StorePort) Get(ctx context.Context, a0 string) (r0 string, r1 bool, err error) {
+	if p.isolategenWire != nil {
+		c := isolategenStore_Get{a0: a0}
+		if err = p.isolategenWire.CallWire(ctx, "Get", &c); err != nil {
+			return
+		}
+		return c.r0, c.r1, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -320,6 +415,13 @@ var isolategenStore_ScanPool = sync.Pool{New: func() any {
 // Scan calls Store.Scan in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p StorePort) Scan(ctx context.Context, a0 string) (r0 Entries, err error) {
+	if p.isolategenWire != nil {
+		c := isolategenStore_Scan{a0: a0}
+		if err = p.isolategenWire.CallWire(ctx, "Scan", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -375,6 +477,13 @@ var isolategenStore_SetPool = sync.Pool{New: func() any {
 // Set calls Store.Set in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p StorePort) Set(ctx context.Context, a0 string, a1 string) (err error) {
+	if p.isolategenWire != nil {
+		c := isolategenStore_Set{a0: a0, a1: a1}
+		if err = p.isolategenWire.CallWire(ctx, "Set", &c); err != nil {
+			return
+		}
+		return c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -427,6 +536,13 @@ var isolategenStore_StatsPool = sync.Pool{New: func() any {
 // Stats calls Store.Stats in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p StorePort) Stats(ctx context.Context) (r0 Stats, err error) {
+	if p.isolategenWire != nil {
+		var c isolategenStore_Stats
+		if err = p.isolategenWire.CallWire(ctx, "Stats", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -460,4 +576,506 @@ func (c *isolategenStore_Stats) isolategenServe(ctx context.Context, impl Store)
 	}
 	c.reply.Done()
 	return fatal
+}
+
+// BindIsolateWire returns a StorePort whose calls go through c: the remote
+// package's LookupService uses it.
+func (StorePort) BindIsolateWire(c runtime.WireCaller) StorePort {
+	return StorePort{isolategenWire: c}
+}
+
+// ServeIsolateWire serves one remote call of method as a local call of p: the
+// remote package's ExportService uses it.
+func (p StorePort) ServeIsolateWire(ctx context.Context, method string, args []byte, d *runtime.WireDecoder, out []byte, e *runtime.WireEncoder) ([]byte, error) {
+	switch method {
+	case "Add":
+		var c isolategenStore_Add
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Add(ctx, c.a0, c.a1)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Delete":
+		var c isolategenStore_Delete
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		p.Delete(c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Get":
+		var c isolategenStore_Get
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.r1, c.err = p.Get(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Scan":
+		var c isolategenStore_Scan
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Scan(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Set":
+		var c isolategenStore_Set
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.err = p.Set(ctx, c.a0, c.a1)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Stats":
+		var c isolategenStore_Stats
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Stats(ctx)
+		return c.AppendIsolateWireResults(out, e), nil
+	}
+	return nil, fmt.Errorf("isolate: StorePort has no method %q", method)
+}
+
+// isolategenWireArgs decodes the arguments of a remote call into c: all of
+// args, and nothing after them.
+func isolategenWireArgs(c interface {
+	DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error)
+}, args []byte, d *runtime.WireDecoder) error {
+	rest, err := c.DecodeIsolateWireArgs(args, d)
+	if err == nil && len(rest) != 0 {
+		err = fmt.Errorf("%w: %d bytes after the arguments", runtime.ErrWire, len(rest))
+	}
+	return err
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Store.Add.
+func (c *isolategenStore_Add) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt64(b, c.a1)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Store.Add.
+func (c *isolategenStore_Add) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Add", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Add", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			c.a1, b, err = msgp.ReadInt64Bytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Add argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Store.Add.
+func (c *isolategenStore_Add) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt64(b, c.r0)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Store.Add.
+func (c *isolategenStore_Add) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Add", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Add", err)
+		}
+		switch k {
+		case 1:
+			c.r0, b, err = msgp.ReadInt64Bytes(b)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Add result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Store.Delete.
+func (c *isolategenStore_Delete) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Store.Delete.
+func (c *isolategenStore_Delete) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Delete", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Delete", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Delete argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Store.Delete.
+func (c *isolategenStore_Delete) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Store.Delete.
+func (c *isolategenStore_Delete) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	return runtime.SkipWire(b)
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Store.Get.
+func (c *isolategenStore_Get) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Store.Get.
+func (c *isolategenStore_Get) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Get", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Get", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Get argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Store.Get.
+func (c *isolategenStore_Get) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.r0)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendBool(b, c.r1)
+	b = msgp.AppendUint(b, 3)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Store.Get.
+func (c *isolategenStore_Get) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Get", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Get", err)
+		}
+		switch k {
+		case 1:
+			c.r0, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			c.r1, b, err = msgp.ReadBoolBytes(b)
+		case 3:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Get result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Store.Scan.
+func (c *isolategenStore_Scan) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Store.Scan.
+func (c *isolategenStore_Scan) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Scan", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Scan", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Scan argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Store.Scan.
+func (c *isolategenStore_Scan) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = c.r0.AppendIsolateWire(b, e)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Store.Scan.
+func (c *isolategenStore_Scan) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Scan", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Scan", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.r0.DecodeIsolateWire(b, d)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Scan result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Store.Set.
+func (c *isolategenStore_Set) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendString(b, c.a1)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Store.Set.
+func (c *isolategenStore_Set) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Set", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Set", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			c.a1, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Set argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Store.Set.
+func (c *isolategenStore_Set) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Store.Set.
+func (c *isolategenStore_Set) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Set", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Set", err)
+		}
+		switch k {
+		case 1:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Set result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Store.Stats.
+func (c *isolategenStore_Stats) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Store.Stats.
+func (c *isolategenStore_Stats) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Stats", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Stats", err)
+		}
+		if b, err = runtime.SkipWire(b); err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Stats argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Store.Stats.
+func (c *isolategenStore_Stats) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = c.r0.AppendIsolateWire(b, e)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Store.Stats.
+func (c *isolategenStore_Stats) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Store.Stats", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Store.Stats", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.r0.DecodeIsolateWire(b, d)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Store.Stats result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Stats) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 6)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, in.Keys)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt(b, in.Counters)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt(b, in.Gets)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendInt(b, in.Sets)
+	b = msgp.AppendUint(b, 5)
+	b = msgp.AppendInt(b, in.Adds)
+	b = msgp.AppendUint(b, 6)
+	b = msgp.AppendInt(b, in.Dels)
+	return b
+}
+
+// DecodeIsolateWire decodes one Stats from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Stats) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Stats", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Stats", err)
+		}
+		switch k {
+		case 1:
+			out.Keys, b, err = msgp.ReadIntBytes(b)
+		case 2:
+			out.Counters, b, err = msgp.ReadIntBytes(b)
+		case 3:
+			out.Gets, b, err = msgp.ReadIntBytes(b)
+		case 4:
+			out.Sets, b, err = msgp.ReadIntBytes(b)
+		case 5:
+			out.Adds, b, err = msgp.ReadIntBytes(b)
+		case 6:
+			out.Dels, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Stats field %d", k), err)
+		}
+	}
+	return b, nil
 }

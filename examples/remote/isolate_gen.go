@@ -64,7 +64,7 @@ func (out *Entries) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte,
 		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
 			return b, runtime.WireErr("Entries", err)
 		}
-		(*out) = make([]Entry, l)
+		(*out) = make(Entries, l)
 		for i := range *out {
 			if b, err = (*out)[i].DecodeIsolateWire(b, d); err != nil {
 				break

@@ -3,7 +3,9 @@
 package testtypes
 
 import (
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"sync"
 	"time"
 	"unsafe"
@@ -176,6 +178,9 @@ func (in *Order) Transfer() Order {
 	return out
 }
 
+// Order has no wire codec, so it cannot cross to a remote node: Order.Ship: struct{Street string; City string; Lines []string} cannot cross the wire: an unnamed struct has no wire codec: declare it as a named type.
+// (//isolate:message wire makes this an error at generate time.)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
 // cycles, keep their shape in the copy.
@@ -336,6 +341,225 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Node can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Node) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 6)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt(b, in.Weight)
+	b = msgp.AppendUint(b, 3)
+	b = runtime.AppendWirePtr(b, e, in.Parent)
+	b = msgp.AppendUint(b, 4)
+	b = isolategenWireAppendSlicePtrNode(b, e, in.Kids)
+	b = msgp.AppendUint(b, 5)
+	b = isolategenWireAppendMapPtrNode(b, e, in.Peers)
+	b = msgp.AppendUint(b, 6)
+	b = runtime.AppendWirePtr(b, e, in.Meta)
+	return b
+}
+
+// DecodeIsolateWire decodes one Node from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Node) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Node", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Node", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Weight, b, err = msgp.ReadIntBytes(b)
+		case 3:
+			out.Parent, b, err = runtime.DecodeWirePtr[Node](b, d)
+		case 4:
+			out.Kids, b, err = isolategenWireDecodeSlicePtrNode(b, d)
+		case 5:
+			out.Peers, b, err = isolategenWireDecodeMapPtrNode(b, d)
+		case 6:
+			out.Meta, b, err = runtime.DecodeWirePtr[Meta](b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Node field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Meta) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	if in.Labels == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Labels)))
+		for i := range in.Labels {
+			b = msgp.AppendString(b, in.Labels[i])
+		}
+	}
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendFloat64(b, in.Score)
+	return b
+}
+
+// DecodeIsolateWire decodes one Meta from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Meta) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Meta", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Meta", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, out.Labels = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Labels = make([]string, l)
+			for i := range out.Labels {
+				if out.Labels[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		case 2:
+			out.Score, b, err = msgp.ReadFloat64Bytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Meta field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSlicePtrNode(b []byte, e *runtime.WireEncoder, in []*Node) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]*Node)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = runtime.AppendWirePtr(b, e, in[i])
+	}
+	return b
+}
+
+func isolategenWireDecodeSlicePtrNode(b []byte, d *runtime.WireDecoder) ([]*Node, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]*Node)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []*Node belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]*Node, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if out[i], b, err = runtime.DecodeWirePtr[Node](b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
+func isolategenWireAppendMapPtrNode(b []byte, e *runtime.WireEncoder, in map[string]*Node) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = runtime.AppendWirePtr(b, e, v)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapPtrNode(b []byte, d *runtime.WireDecoder) (map[string]*Node, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]*Node)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]*Node belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]*Node, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v *Node
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if v, b, err = runtime.DecodeWirePtr[Node](b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values are copied as a tree (//isolate:message tree): shared values
 // are copied once per reference, and a cycle never ends.
@@ -371,6 +595,77 @@ func (in *Tree) Transfer() Tree {
 	out := *in
 	*in = Tree{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Tree) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	if in.Left == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.Left.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 2)
+	if in.Right == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.Right.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt(b, in.Value)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendString(b, in.Label)
+	return b
+}
+
+// DecodeIsolateWire decodes one Tree from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Tree) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Tree", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Tree", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, out.Left = b[1:], nil
+				break
+			}
+			if err = d.Enter(); err != nil {
+				break
+			}
+			out.Left = new(Tree)
+			b, err = out.Left.DecodeIsolateWire(b, d)
+			d.Leave()
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Right = b[1:], nil
+				break
+			}
+			if err = d.Enter(); err != nil {
+				break
+			}
+			out.Right = new(Tree)
+			b, err = out.Right.DecodeIsolateWire(b, d)
+			d.Leave()
+		case 3:
+			out.Value, b, err = msgp.ReadIntBytes(b)
+		case 4:
+			out.Label, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Tree field %d", k), err)
+		}
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -469,6 +764,53 @@ func (h *isolategenCopyIdentTree) copyPtrIdentTree(in *IdentTree) *IdentTree {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// IdentTree can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *IdentTree) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	b = runtime.AppendWirePtr(b, e, in.Left)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWirePtr(b, e, in.Right)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt(b, in.Value)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendString(b, in.Label)
+	return b
+}
+
+// DecodeIsolateWire decodes one IdentTree from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *IdentTree) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("IdentTree", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("IdentTree", err)
+		}
+		switch k {
+		case 1:
+			out.Left, b, err = runtime.DecodeWirePtr[IdentTree](b, d)
+		case 2:
+			out.Right, b, err = runtime.DecodeWirePtr[IdentTree](b, d)
+		case 3:
+			out.Value, b, err = msgp.ReadIntBytes(b)
+		case 4:
+			out.Label, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("IdentTree field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint ea657b694c4600de
@@ -516,6 +858,9 @@ func (in *Series[T]) Transfer() Series[T] {
 	return out
 }
 
+// Series has no wire codec, so it cannot cross to a remote node: a generic message type has no wire codec.
+// (//isolate:message wire makes this an error at generate time.)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint d9e41ce1c53c83dd
@@ -543,6 +888,43 @@ func (in *Tags) Transfer() Tags {
 	out := *in
 	*in = nil
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Tags) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	if (*in) == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len((*in))))
+		for i := range *in {
+			b = msgp.AppendString(b, (*in)[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Tags from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Tags) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if msgp.IsNil(b) {
+		b, (*out) = b[1:], nil
+	} else {
+		var l int
+		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+			return b, runtime.WireErr("Tags", err)
+		}
+		(*out) = make(Tags, l)
+		for i := range *out {
+			if (*out)[i], b, err = msgp.ReadStringBytes(b); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Tags", err)
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -583,6 +965,71 @@ func (in *Index) Transfer() Index {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Index) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	if (*in) == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len((*in))))
+		for k, v := range *in {
+			b = msgp.AppendString(b, k)
+			if v == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = msgp.AppendArrayHeader(b, uint32(len(v)))
+				for i1 := range v {
+					b = msgp.AppendInt(b, v[i1])
+				}
+			}
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Index from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Index) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if msgp.IsNil(b) {
+		b, (*out) = b[1:], nil
+	} else {
+		var l int
+		if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+			return b, runtime.WireErr("Index", err)
+		}
+		(*out) = make(Index, l)
+		for range l {
+			var k string
+			var v []int
+			if k, b, err = msgp.ReadStringBytes(b); err != nil {
+				break
+			}
+			if msgp.IsNil(b) {
+				b, v = b[1:], nil
+			} else {
+				var l1 int
+				if l1, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+					break
+				}
+				v = make([]int, l1)
+				for i1 := range v {
+					if v[i1], b, err = msgp.ReadIntBytes(b); err != nil {
+						break
+					}
+				}
+			}
+			if err != nil {
+				break
+			}
+			(*out)[k] = v
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Index", err)
+	}
+	return b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint bfb107ccff7b1bc0
@@ -613,6 +1060,89 @@ func (in *Ring) Transfer() Ring {
 	out := *in
 	*in = Ring{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Ring) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendArrayHeader(b, 4)
+	for i := range *in {
+		if (*in)[i] == nil {
+			b = msgp.AppendNil(b)
+		} else {
+			b = (*in)[i].AppendIsolateWire(b, e)
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Ring from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Ring) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	var l int
+	if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+		return b, runtime.WireErr("Ring", err)
+	}
+	for i := range l {
+		var v *Money
+		if msgp.IsNil(b) {
+			b, v = b[1:], nil
+		} else {
+			v = new(Money)
+			b, err = v.DecodeIsolateWire(b, d)
+		}
+		if err != nil {
+			break
+		}
+		if i < len((*out)) {
+			(*out)[i] = v
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Ring", err)
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Money) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt64(b, in.Units)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt32(b, in.Nanos)
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendString(b, in.Currency)
+	return b
+}
+
+// DecodeIsolateWire decodes one Money from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Money) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Money", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Money", err)
+		}
+		switch k {
+		case 1:
+			out.Units, b, err = msgp.ReadInt64Bytes(b)
+		case 2:
+			out.Nanos, b, err = msgp.ReadInt32Bytes(b)
+		case 3:
+			out.Currency, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Money field %d", k), err)
+		}
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -735,6 +1265,156 @@ func (h *isolategenCopyMenu) copyMapMenu(in map[string]Menu) map[string]Menu {
 	return m
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Menu can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Menu) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = isolategenWireAppendSliceMenu(b, e, in.Items)
+	b = msgp.AppendUint(b, 3)
+	b = isolategenWireAppendMapMenu(b, e, in.ByKey)
+	return b
+}
+
+// DecodeIsolateWire decodes one Menu from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Menu) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Menu", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Menu", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Items, b, err = isolategenWireDecodeSliceMenu(b, d)
+		case 3:
+			out.ByKey, b, err = isolategenWireDecodeMapMenu(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Menu field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSliceMenu(b []byte, e *runtime.WireEncoder, in []Menu) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]Menu)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = in[i].AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeSliceMenu(b []byte, d *runtime.WireDecoder) ([]Menu, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]Menu)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []Menu belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]Menu, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if b, err = out[i].DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
+func isolategenWireAppendMapMenu(b []byte, e *runtime.WireEncoder, in map[string]Menu) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapMenu(b []byte, d *runtime.WireDecoder) (map[string]Menu, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]Menu)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]Menu belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Menu, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Menu
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
 // cycles, keep their shape in the copy.
@@ -823,6 +1503,81 @@ func (h *isolategenCopyTtest) copyMapTtest(in map[string]Ttest) map[string]Ttest
 		m[k] = h.copyMapTtest(v)
 	}
 	return m
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Ttest can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Ttest) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = isolategenWireAppendMapTtest(b, e, (*in))
+	return b
+}
+
+// DecodeIsolateWire decodes one Ttest from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Ttest) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if (*out), b, err = isolategenWireDecodeMapTtest(b, d); err != nil {
+		return b, runtime.WireErr("Ttest", err)
+	}
+	return b, nil
+}
+
+func isolategenWireAppendMapTtest(b []byte, e *runtime.WireEncoder, in map[string]Ttest) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapTtest(b []byte, d *runtime.WireDecoder) (map[string]Ttest, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]Ttest)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]Ttest belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Ttest, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Ttest
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -973,6 +1728,112 @@ func (h *isolategenCopyInterior) copySliceInterior(in []Interior) []Interior {
 		out.Kids = h.copySliceInterior(in.Kids)
 	}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Interior can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Interior) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWirePtr(b, e, in.Struct)
+	b = msgp.AppendUint(b, 3)
+	if in.StructPtr == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = runtime.AppendWirePtr(b, e, (*in.StructPtr))
+	}
+	b = msgp.AppendUint(b, 4)
+	b = isolategenWireAppendSliceInterior(b, e, in.Kids)
+	return b
+}
+
+// DecodeIsolateWire decodes one Interior from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Interior) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Interior", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Interior", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Struct, b, err = runtime.DecodeWirePtr[Interior](b, d)
+		case 3:
+			if msgp.IsNil(b) {
+				b, out.StructPtr = b[1:], nil
+				break
+			}
+			out.StructPtr = new(*Interior)
+			(*out.StructPtr), b, err = runtime.DecodeWirePtr[Interior](b, d)
+		case 4:
+			out.Kids, b, err = isolategenWireDecodeSliceInterior(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Interior field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSliceInterior(b []byte, e *runtime.WireEncoder, in []Interior) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]Interior)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = in[i].AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeSliceInterior(b []byte, d *runtime.WireDecoder) ([]Interior, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]Interior)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []Interior belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]Interior, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if b, err = out[i].DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
 }
 
 // IsolateUnchecked marks Registry as //isolate:unchecked (runtime.Unchecked): its

@@ -775,7 +775,7 @@ func (out *Notes) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, e
 		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
 			return b, runtime.WireErr("Notes", err)
 		}
-		(*out) = make([]string, l)
+		(*out) = make(Notes, l)
 		for i := range *out {
 			if (*out)[i], b, err = msgp.ReadStringBytes(b); err != nil {
 				break
@@ -1771,6 +1771,181 @@ func isolategenWireDecodeSlicePtrWeb(b []byte, d *runtime.WireDecoder) ([]*Web, 
 	return out, b, nil
 }
 
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+//
+//isolategen:fingerprint 96d419f0341c3564
+func (in *Plain) DeepCopyInto(out *Plain) {
+	*out = *in
+	if in.Tags != nil {
+		out.Tags = maps.Clone(in.Tags)
+	}
+	if in.At != nil {
+		in, out := &in.At, &out.At
+		*out = new(Point)
+		**out = **in
+	}
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Plain) DeepCopy() *Plain {
+	if in == nil {
+		return nil
+	}
+	out := new(Plain)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Plain) Transfer() Plain {
+	out := *in
+	*in = Plain{}
+	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Plain) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Tags)))
+		for k, v := range in.Tags {
+			b = msgp.AppendString(b, k)
+			b = msgp.AppendInt(b, v)
+		}
+	}
+	b = msgp.AppendUint(b, 3)
+	if in.At == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.At.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 4)
+	b = runtime.AppendWirePort(b, e, in.Reply)
+	return b
+}
+
+// DecodeIsolateWire decodes one Plain from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Plain) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Plain", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Plain", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Tags = make(map[string]int, l)
+			for range l {
+				var k string
+				var v int
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if v, b, err = msgp.ReadIntBytes(b); err != nil {
+					break
+				}
+				out.Tags[k] = v
+			}
+		case 3:
+			if msgp.IsNil(b) {
+				b, out.At = b[1:], nil
+				break
+			}
+			out.At = new(Point)
+			b, err = out.At.DecodeIsolateWire(b, d)
+		case 4:
+			out.Reply, b, err = runtime.ReadWirePort[PlainAck](b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Plain field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *PlainAck) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	return b
+}
+
+// DecodeIsolateWire decodes one PlainAck from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *PlainAck) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("PlainAck", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("PlainAck", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("PlainAck field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// DeepCopyInto copies *in into *out, sharing no mutable memory with it.
+//
+//isolategen:fingerprint ef1c149b622b937d
+func (in *Local) DeepCopyInto(out *Local) {
+	*out = *in
+}
+
+// DeepCopy returns a new deep copy of *in, or nil when in is nil.
+func (in *Local) DeepCopy() *Local {
+	if in == nil {
+		return nil
+	}
+	out := new(Local)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// Transfer moves the value out of *in and zeroes *in: the caller hands over
+// everything the value reaches and keeps nothing it could still touch.
+func (in *Local) Transfer() Local {
+	out := *in
+	*in = Local{}
+	return out
+}
+
+// Local has no wire codec, so it cannot cross to a remote node: Local.Opts: struct{Retries int} cannot cross the wire: an unnamed struct has no wire codec: declare it as a named type.
+// (//isolate:message wire makes this an error at generate time.)
+
 // CounterPort is a port to an isolate that serves Counter (see SpawnCounter),
 // or to a pool of them (see SpawnCounterPool): each method sends the call to
 // be run on an implementation in an isolate, one call at a time per isolate.
@@ -2384,6 +2559,410 @@ func (c *isolategenCounter_Notes) DecodeIsolateWireResults(b []byte, d *runtime.
 		}
 		if err != nil {
 			return b, runtime.WireErr(fmt.Sprintf("Counter.Notes result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// GreeterPort is a port to an isolate that serves Greeter (see SpawnGreeter),
+// or to a pool of them (see SpawnGreeterPool): each method sends the call to
+// be run on an implementation in an isolate, one call at a time per isolate.
+// Arguments and results are copied (sendable values as they are, copyable ones
+// through their DeepCopyInto), so caller and isolate share no memory. A method
+// without results is a one-way message: it returns once the call is queued.
+// Any other method waits for its results, or until its leading context ends;
+// its trailing error is the implementation's error, a *runtime.RemoteError
+// when the implementation panicked, runtime.ErrClosed when the isolate has
+// ended or the pool has closed, or the context's error. When the call fails,
+// the other results are zero values, also for a method without an error.
+//
+// A GreeterPort is sendable: copy it, compare it and send it to other
+// isolates. Its zero value is a port to no isolate: every call fails with
+// runtime.ErrClosed.
+type GreeterPort struct {
+	isolategenCalls  runtime.SendPort[isolategenGreeterCall]
+	isolategenServer *runtime.Isolate
+	isolategenPool   *runtime.Pool
+	isolategenWire   runtime.WireCaller // non-nil: calls go to a remote service
+}
+
+var _ Greeter = GreeterPort{}
+
+// isolategenWait waits for the reply to a call: until the isolate has ended,
+// or the pool has closed and ended, when the port is a pool's.
+func (p GreeterPort) isolategenWait(ctx context.Context, r runtime.Reply) error {
+	if p.isolategenPool != nil {
+		return r.WaitPool(ctx, p.isolategenPool)
+	}
+	return r.Wait(ctx, p.isolategenServer)
+}
+
+// SpawnGreeter starts an isolate that serves Greeter and returns the port to it and
+// its handle. newImpl runs inside the new isolate, so the implementation's
+// state is born there and never shared; calls are served one at a time, in
+// the order each caller made them, so the implementation needs no locks. It
+// must not call its own port: the call would wait for itself.
+//
+// The implementation's methods receive the isolate's context (runtime.Current
+// is the serving isolate; it ends when the isolate is killed), not the
+// caller's: a caller whose context ends stops waiting at once, and a call
+// whose caller has stopped waiting before it was served is skipped.
+//
+// A panic in a method reaches its caller as a *runtime.RemoteError. With
+// errors fatal (the default) it also ends the isolate, and later calls
+// return runtime.ErrClosed; with runtime.WithErrorsFatal(false) (or
+// SetErrorsFatal(false)) only that call fails and the isolate goes on.
+// Cancelling ctx kills the isolate; opts are those of runtime.Spawn.
+func SpawnGreeter(ctx context.Context, newImpl func() Greeter, opts ...runtime.Option) (GreeterPort, *runtime.Isolate, error) {
+	calls, iso, err := runtime.SpawnPort(ctx, func(ctx context.Context, calls *runtime.ReceivePort[isolategenGreeterCall]) {
+		impl := newImpl()
+		for {
+			c, err := calls.Receive(ctx)
+			if err != nil || c.isolategenServe(ctx, impl) {
+				return
+			}
+		}
+	}, opts...)
+	if err != nil {
+		return GreeterPort{}, nil, err
+	}
+	return GreeterPort{
+		isolategenCalls:  calls,
+		isolategenServer: iso,
+	}, iso, nil
+}
+
+// SpawnGreeterPool starts size isolates that serve Greeter from one shared
+// queue of calls, and returns the port to them and the pool. Each isolate
+// calls newImpl inside itself, so each has an implementation and state of its
+// own, born there and never shared, and serves one call at a time: the
+// implementation needs no locks. A call goes to the first free isolate, so
+// calls, even one caller's, may land on different isolates and see different
+// state, and a one-way call may still run while the same caller's next call
+// does. Keep in an implementation only what any of them may answer from (a
+// replica, a cache, a connection, scratch space); state that must be one
+// belongs to SpawnGreeter. An implementation must not call its own pool and
+// wait: with every isolate doing so, the pool would stall.
+//
+// The implementation's methods receive their isolate's context, as with
+// SpawnGreeter: a caller whose context ends stops waiting at once, and a call
+// whose caller has stopped waiting before an isolate took it is skipped.
+//
+// A panic in a method reaches its caller as a *runtime.RemoteError. With
+// errors fatal (the default) it also ends that isolate, and the pool replaces
+// it with a new one that calls newImpl afresh: that isolate's state starts
+// over, and the pool goes on serving with size isolates. With
+// runtime.WithErrorsFatal(false) only that call fails and the isolate keeps
+// its state. newImpl must not panic: every replacement calls it again, so the
+// pool would replace isolates without end and serve no call.
+//
+// Close the pool when done. Close stops the port, so that later calls return
+// runtime.ErrClosed (one-way calls are dropped); calls still queued return
+// runtime.ErrClosed, calls being served finish and return their results, and
+// Close returns once every isolate has ended. Cancelling ctx closes the pool
+// as Close does and also kills its isolates, which cancels the context the
+// running calls were given. opts are those of runtime.NewPool and apply to
+// each isolate (a name given with runtime.WithName is numbered per isolate).
+// SpawnGreeterPool fails when size < 1, newImpl is nil or ctx has already
+// ended.
+func SpawnGreeterPool(ctx context.Context, size int, newImpl func() Greeter, opts ...runtime.Option) (GreeterPort, *runtime.Pool, error) {
+	if newImpl == nil {
+		// Every isolate would panic at once, and be replaced, forever.
+		return GreeterPort{}, nil, errors.New("isolate: SpawnGreeterPool with a nil newImpl")
+	}
+	calls, pool, err := runtime.SpawnPortPool(ctx, size, func(ctx context.Context, calls *runtime.ReceivePort[isolategenGreeterCall]) {
+		impl := newImpl()
+		for {
+			c, err := calls.Receive(ctx)
+			if err != nil || c.isolategenServe(ctx, impl) {
+				return
+			}
+		}
+	}, opts...)
+	if err != nil {
+		return GreeterPort{}, nil, err
+	}
+	return GreeterPort{
+		isolategenCalls: calls,
+		isolategenPool:  pool,
+	}, pool, nil
+}
+
+// isolategenGreeterCall is a call of a Greeter method, served by its isolate: it reports
+// whether a panic in it ended the isolate.
+type isolategenGreeterCall interface {
+	isolategenServe(ctx context.Context, impl Greeter) (fatal bool)
+}
+
+// isolategenGreeter_Count carries a call of Greeter.Count.
+type isolategenGreeter_Count struct {
+	ctx   context.Context
+	r0    int
+	err   error
+	reply runtime.Reply
+}
+
+var isolategenGreeter_CountPool = sync.Pool{New: func() any {
+	return &isolategenGreeter_Count{reply: runtime.NewReply()}
+}}
+
+// Count calls Greeter.Count in the isolate and returns its results.
+// It returns early, with ctx's error, when ctx ends first.
+func (p GreeterPort) Count(ctx context.Context) (r0 int, err error) {
+	if p.isolategenWire != nil {
+		var c isolategenGreeter_Count
+		if err = p.isolategenWire.CallWire(ctx, "Count", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
+	if err = ctx.Err(); err != nil {
+		return
+	}
+	c := isolategenGreeter_CountPool.Get().(*isolategenGreeter_Count)
+	c.ctx = ctx
+	if err = p.isolategenCalls.Transfer(c); err != nil {
+		*c = isolategenGreeter_Count{reply: c.reply}
+		isolategenGreeter_CountPool.Put(c)
+		return
+	}
+	// After an error the isolate may still write to c: leave it to it.
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
+		return
+	}
+	r0, err = c.r0, c.err
+	*c = isolategenGreeter_Count{reply: c.reply}
+	isolategenGreeter_CountPool.Put(c)
+	return
+}
+
+func (c *isolategenGreeter_Count) isolategenServe(ctx context.Context, impl Greeter) bool {
+	if c.ctx.Err() != nil {
+		// The caller has stopped waiting: nothing to answer.
+		return false
+	}
+	rerr, fatal := runtime.Guard(ctx, func() {
+		c.r0, c.err = impl.Count(ctx)
+	})
+	if rerr != nil {
+		c.err = rerr
+	}
+	c.reply.Done()
+	return fatal
+}
+
+// isolategenGreeter_Greet carries a call of Greeter.Greet.
+type isolategenGreeter_Greet struct {
+	ctx   context.Context
+	a0    Plain
+	r0    Plain
+	err   error
+	reply runtime.Reply
+}
+
+var isolategenGreeter_GreetPool = sync.Pool{New: func() any {
+	return &isolategenGreeter_Greet{reply: runtime.NewReply()}
+}}
+
+// Greet calls Greeter.Greet in the isolate and returns its results.
+// It returns early, with ctx's error, when ctx ends first.
+func (p GreeterPort) Greet(ctx context.Context, a0 Plain) (r0 Plain, err error) {
+	if p.isolategenWire != nil {
+		c := isolategenGreeter_Greet{a0: a0}
+		if err = p.isolategenWire.CallWire(ctx, "Greet", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
+	if err = ctx.Err(); err != nil {
+		return
+	}
+	c := isolategenGreeter_GreetPool.Get().(*isolategenGreeter_Greet)
+	c.ctx = ctx
+	a0.DeepCopyInto(&c.a0)
+	if err = p.isolategenCalls.Transfer(c); err != nil {
+		*c = isolategenGreeter_Greet{reply: c.reply}
+		isolategenGreeter_GreetPool.Put(c)
+		return
+	}
+	// After an error the isolate may still write to c: leave it to it.
+	if err = p.isolategenWait(ctx, c.reply); err != nil {
+		return
+	}
+	r0, err = c.r0, c.err
+	*c = isolategenGreeter_Greet{reply: c.reply}
+	isolategenGreeter_GreetPool.Put(c)
+	return
+}
+
+func (c *isolategenGreeter_Greet) isolategenServe(ctx context.Context, impl Greeter) bool {
+	if c.ctx.Err() != nil {
+		// The caller has stopped waiting: nothing to answer.
+		return false
+	}
+	rerr, fatal := runtime.Guard(ctx, func() {
+		r0, err := impl.Greet(ctx, c.a0)
+		var k0 Plain
+		r0.DeepCopyInto(&k0)
+		c.r0, c.err = k0, err
+	})
+	if rerr != nil {
+		c.err = rerr
+	}
+	c.reply.Done()
+	return fatal
+}
+
+// BindIsolateWire returns a GreeterPort whose calls go through c: the remote
+// package's LookupService uses it.
+func (GreeterPort) BindIsolateWire(c runtime.WireCaller) GreeterPort {
+	return GreeterPort{isolategenWire: c}
+}
+
+// ServeIsolateWire serves one remote call of method as a local call of p: the
+// remote package's ExportService uses it.
+func (p GreeterPort) ServeIsolateWire(ctx context.Context, method string, args []byte, d *runtime.WireDecoder, out []byte, e *runtime.WireEncoder) ([]byte, error) {
+	switch method {
+	case "Count":
+		var c isolategenGreeter_Count
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Count(ctx)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Greet":
+		var c isolategenGreeter_Greet
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Greet(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	}
+	return nil, fmt.Errorf("isolate: GreeterPort has no method %q", method)
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Greeter.Count.
+func (c *isolategenGreeter_Count) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Greeter.Count.
+func (c *isolategenGreeter_Count) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Greeter.Count", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Greeter.Count", err)
+		}
+		if b, err = runtime.SkipWire(b); err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Greeter.Count argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Greeter.Count.
+func (c *isolategenGreeter_Count) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, c.r0)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Greeter.Count.
+func (c *isolategenGreeter_Count) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Greeter.Count", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Greeter.Count", err)
+		}
+		switch k {
+		case 1:
+			c.r0, b, err = msgp.ReadIntBytes(b)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Greeter.Count result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Greeter.Greet.
+func (c *isolategenGreeter_Greet) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = c.a0.AppendIsolateWire(b, e)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Greeter.Greet.
+func (c *isolategenGreeter_Greet) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Greeter.Greet", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Greeter.Greet", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.a0.DecodeIsolateWire(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Greeter.Greet argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Greeter.Greet.
+func (c *isolategenGreeter_Greet) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = c.r0.AppendIsolateWire(b, e)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Greeter.Greet.
+func (c *isolategenGreeter_Greet) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Greeter.Greet", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Greeter.Greet", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.r0.DecodeIsolateWire(b, d)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Greeter.Greet result %d", k), err)
 		}
 	}
 	return b, nil

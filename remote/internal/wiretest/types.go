@@ -145,3 +145,35 @@ type Web struct {
 	Links map[string]*Web
 	Refs  []*Web
 }
+
+// Plain is a message without the wire option: it crosses because every
+// part of it can.
+//
+//isolate:message
+type Plain struct {
+	Name  string
+	Tags  map[string]int
+	At    *Point
+	Reply runtime.SendPort[PlainAck]
+}
+
+// PlainAck answers a Plain; it is not annotated, and crosses as a type of
+// the package that a message holds.
+type PlainAck struct{ Name string }
+
+// Local holds an unnamed struct, so it has no wire codec: it stays a local
+// message, and sending it to a remote port fails.
+//
+//isolate:message
+type Local struct {
+	Opts struct{ Retries int }
+}
+
+// Greeter is a port without the wire option: its values all cross, so it
+// is served across nodes.
+//
+//isolate:port
+type Greeter interface {
+	Greet(ctx context.Context, p Plain) (Plain, error)
+	Count(ctx context.Context) (int, error)
+}

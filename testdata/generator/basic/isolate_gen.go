@@ -2,7 +2,12 @@
 
 package basic
 
-import "maps"
+import (
+	"fmt"
+	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
+	"maps"
+)
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
@@ -193,6 +198,9 @@ func (in *Order) Transfer() Order {
 	return out
 }
 
+// Order has no wire codec, so it cannot cross to a remote node: Order.Opts: struct{Retries int; Hosts []string "json:\"hosts\""} cannot cross the wire: an unnamed struct has no wire codec: declare it as a named type.
+// (//isolate:message wire makes this an error at generate time.)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint 54550c6a698e079d
@@ -216,4 +224,41 @@ func (in *Point) Transfer() Point {
 	out := *in
 	*in = Point{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Point) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, in.X)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt(b, in.Y)
+	return b
+}
+
+// DecodeIsolateWire decodes one Point from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Point) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Point", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Point", err)
+		}
+		switch k {
+		case 1:
+			out.X, b, err = msgp.ReadIntBytes(b)
+		case 2:
+			out.Y, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Point field %d", k), err)
+		}
+	}
+	return b, nil
 }

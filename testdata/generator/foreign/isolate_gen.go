@@ -51,3 +51,6 @@ func (in *Envelope) Transfer() Envelope {
 	*in = Envelope{}
 	return out
 }
+
+// Envelope has no wire codec, so it cannot cross to a remote node: Envelope.Version: dep.Version cannot cross the wire: it has no AppendIsolateWire and DecodeIsolateWire methods: annotate it //isolate:message wire in package github.com/go-isolate/isolate/testdata/generator/foreign/dep (or write them there), or keep the field off the wire with the struct tag isolate:"-".
+// (//isolate:message wire makes this an error at generate time.)

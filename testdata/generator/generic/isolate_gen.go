@@ -57,6 +57,9 @@ func (in *Series[T]) Transfer() Series[T] {
 	return out
 }
 
+// Series has no wire codec, so it cannot cross to a remote node: a generic message type has no wire codec.
+// (//isolate:message wire makes this an error at generate time.)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint da914928f53d30a7
@@ -88,6 +91,9 @@ func (in *Pair[K, V]) Transfer() Pair[K, V] {
 	*in = Pair[K, V]{}
 	return out
 }
+
+// Pair has no wire codec, so it cannot cross to a remote node: a generic message type has no wire codec.
+// (//isolate:message wire makes this an error at generate time.)
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
@@ -183,6 +189,9 @@ func (h *isolategenCopyChain[T]) copyPtrChain(in *Chain[T]) *Chain[T] {
 	return out
 }
 
+// Chain has no wire codec, so it cannot cross to a remote node: a generic message type has no wire codec.
+// (//isolate:message wire makes this an error at generate time.)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint 31ec96b3bdb01238
@@ -262,3 +271,6 @@ func (in *Batch) Transfer() Batch {
 	*in = Batch{}
 	return out
 }
+
+// Batch has no wire codec, so it cannot cross to a remote node: Batch.Ints: Series[int] cannot cross the wire: a generic type has no wire codec: keep the field off the wire with the struct tag isolate:"-".
+// (//isolate:message wire makes this an error at generate time.)

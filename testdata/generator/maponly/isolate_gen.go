@@ -3,7 +3,9 @@
 package maponly
 
 import (
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"maps"
 	"sync"
 	"unsafe"
@@ -97,6 +99,81 @@ func (h *isolategenCopyEnv) copyMapEnv(in map[string]Env) map[string]Env {
 		m[k] = h.copyMapEnv(v)
 	}
 	return m
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Env can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Env) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = isolategenWireAppendMapEnv(b, e, (*in))
+	return b
+}
+
+// DecodeIsolateWire decodes one Env from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Env) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if (*out), b, err = isolategenWireDecodeMapEnv(b, d); err != nil {
+		return b, runtime.WireErr("Env", err)
+	}
+	return b, nil
+}
+
+func isolategenWireAppendMapEnv(b []byte, e *runtime.WireEncoder, in map[string]Env) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapEnv(b []byte, d *runtime.WireDecoder) (map[string]Env, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]Env)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]Env belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Env, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Env
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -219,6 +296,156 @@ func (h *isolategenCopyMenu) copyMapMenu(in map[string]Menu) map[string]Menu {
 	return m
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Menu can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Menu) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = isolategenWireAppendSliceMenu(b, e, in.Items)
+	b = msgp.AppendUint(b, 3)
+	b = isolategenWireAppendMapMenu(b, e, in.ByKey)
+	return b
+}
+
+// DecodeIsolateWire decodes one Menu from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Menu) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Menu", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Menu", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Items, b, err = isolategenWireDecodeSliceMenu(b, d)
+		case 3:
+			out.ByKey, b, err = isolategenWireDecodeMapMenu(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Menu field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSliceMenu(b []byte, e *runtime.WireEncoder, in []Menu) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]Menu)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = in[i].AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeSliceMenu(b []byte, d *runtime.WireDecoder) ([]Menu, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]Menu)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []Menu belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]Menu, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if b, err = out[i].DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
+func isolategenWireAppendMapMenu(b []byte, e *runtime.WireEncoder, in map[string]Menu) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapMenu(b []byte, d *runtime.WireDecoder) (map[string]Menu, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]Menu)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]Menu belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Menu, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Menu
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
 // cycles, keep their shape in the copy.
@@ -318,6 +545,129 @@ func (h *isolategenCopyFlat) copyMapFlat(in map[string]Flat) map[string]Flat {
 	return m
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Flat can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Flat) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = isolategenWireAppendMapFlat(b, e, in.Next)
+	b = msgp.AppendUint(b, 2)
+	if in.Count == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Count)))
+		for k, v := range in.Count {
+			b = msgp.AppendString(b, k)
+			b = msgp.AppendInt(b, v)
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Flat from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Flat) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Flat", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Flat", err)
+		}
+		switch k {
+		case 1:
+			out.Next, b, err = isolategenWireDecodeMapFlat(b, d)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Count = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Count = make(map[string]int, l)
+			for range l {
+				var k string
+				var v int
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if v, b, err = msgp.ReadIntBytes(b); err != nil {
+					break
+				}
+				out.Count[k] = v
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Flat field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendMapFlat(b []byte, e *runtime.WireEncoder, in map[string]Flat) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapFlat(b []byte, d *runtime.WireDecoder) (map[string]Flat, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]Flat)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]Flat belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Flat, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Flat
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values are copied as a tree (//isolate:message tree): shared values
 // are copied once per reference, and a cycle never ends.
@@ -352,4 +702,59 @@ func (in *Forest) Transfer() Forest {
 	out := *in
 	*in = nil
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Forest) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = isolategenWireAppendMapForestTree(b, e, (*in))
+	return b
+}
+
+// DecodeIsolateWire decodes one Forest from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Forest) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if (*out), b, err = isolategenWireDecodeMapForestTree(b, d); err != nil {
+		return b, runtime.WireErr("Forest", err)
+	}
+	return b, nil
+}
+
+func isolategenWireAppendMapForestTree(b []byte, e *runtime.WireEncoder, in map[string]Forest) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapForestTree(b []byte, d *runtime.WireDecoder) (map[string]Forest, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Forest, l)
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Forest
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
 }

@@ -2,6 +2,12 @@
 
 package named
 
+import (
+	"fmt"
+	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
+)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint d9e41ce1c53c83dd
@@ -29,6 +35,43 @@ func (in *Tags) Transfer() Tags {
 	out := *in
 	*in = nil
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Tags) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	if (*in) == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len((*in))))
+		for i := range *in {
+			b = msgp.AppendString(b, (*in)[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Tags from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Tags) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if msgp.IsNil(b) {
+		b, (*out) = b[1:], nil
+	} else {
+		var l int
+		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+			return b, runtime.WireErr("Tags", err)
+		}
+		(*out) = make(Tags, l)
+		for i := range *out {
+			if (*out)[i], b, err = msgp.ReadStringBytes(b); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Tags", err)
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -88,6 +131,110 @@ func (in *Items) Transfer() Items {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Items) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	if (*in) == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len((*in))))
+		for i := range *in {
+			if (*in)[i] == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = (*in)[i].AppendIsolateWire(b, e)
+			}
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Items from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Items) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if msgp.IsNil(b) {
+		b, (*out) = b[1:], nil
+	} else {
+		var l int
+		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+			return b, runtime.WireErr("Items", err)
+		}
+		(*out) = make(Items, l)
+		for i := range *out {
+			if msgp.IsNil(b) {
+				b, (*out)[i] = b[1:], nil
+			} else {
+				(*out)[i] = new(Item)
+				b, err = (*out)[i].DecodeIsolateWire(b, d)
+			}
+			if err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Items", err)
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Item) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	if in.Refs == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Refs)))
+		for i := range in.Refs {
+			b = msgp.AppendInt(b, in.Refs[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Item from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Item) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Item", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Item", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Refs = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Refs = make([]int, l)
+			for i := range out.Refs {
+				if out.Refs[i], b, err = msgp.ReadIntBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Item field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint 7868ce3431da0c70
@@ -124,6 +271,71 @@ func (in *Index) Transfer() Index {
 	out := *in
 	*in = nil
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Index) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	if (*in) == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len((*in))))
+		for k, v := range *in {
+			b = msgp.AppendString(b, k)
+			if v == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = msgp.AppendArrayHeader(b, uint32(len(v)))
+				for i1 := range v {
+					b = msgp.AppendInt(b, v[i1])
+				}
+			}
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Index from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Index) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if msgp.IsNil(b) {
+		b, (*out) = b[1:], nil
+	} else {
+		var l int
+		if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+			return b, runtime.WireErr("Index", err)
+		}
+		(*out) = make(Index, l)
+		for range l {
+			var k string
+			var v []int
+			if k, b, err = msgp.ReadStringBytes(b); err != nil {
+				break
+			}
+			if msgp.IsNil(b) {
+				b, v = b[1:], nil
+			} else {
+				var l1 int
+				if l1, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+					break
+				}
+				v = make([]int, l1)
+				for i1 := range v {
+					if v[i1], b, err = msgp.ReadIntBytes(b); err != nil {
+						break
+					}
+				}
+			}
+			if err != nil {
+				break
+			}
+			(*out)[k] = v
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Index", err)
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -165,6 +377,48 @@ func (in *Ring) Transfer() Ring {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Ring) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendArrayHeader(b, 4)
+	for i := range *in {
+		if (*in)[i] == nil {
+			b = msgp.AppendNil(b)
+		} else {
+			b = (*in)[i].AppendIsolateWire(b, e)
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Ring from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Ring) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	var l int
+	if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+		return b, runtime.WireErr("Ring", err)
+	}
+	for i := range l {
+		var v *Item
+		if msgp.IsNil(b) {
+			b, v = b[1:], nil
+		} else {
+			v = new(Item)
+			b, err = v.DecodeIsolateWire(b, d)
+		}
+		if err != nil {
+			break
+		}
+		if i < len((*out)) {
+			(*out)[i] = v
+		}
+	}
+	if err != nil {
+		return b, runtime.WireErr("Ring", err)
+	}
+	return b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint 7b788ec58097b70b
@@ -188,4 +442,25 @@ func (in *ID) Transfer() ID {
 	out := *in
 	*in = *new(ID)
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *ID) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendInt(b, int((*in)))
+	return b
+}
+
+// DecodeIsolateWire decodes one ID from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *ID) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	{
+		var v int
+		v, b, err = msgp.ReadIntBytes(b)
+		(*out) = ID(v)
+	}
+	if err != nil {
+		return b, runtime.WireErr("ID", err)
+	}
+	return b, nil
 }

@@ -5,7 +5,9 @@ package port
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"sync"
 	"time"
 )
@@ -39,6 +41,63 @@ func (in *Order) Transfer() Order {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Order) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.ID)
+	b = msgp.AppendUint(b, 2)
+	if in.Items == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Items)))
+		for i := range in.Items {
+			b = msgp.AppendString(b, in.Items[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Order from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Order) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Order", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Order", err)
+		}
+		switch k {
+		case 1:
+			out.ID, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Items = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Items = make([]string, l)
+			for i := range out.Items {
+				if out.Items[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Order field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
 // LedgerPort is a port to an isolate that serves Ledger (see SpawnLedger), or
 // to a pool of them (see SpawnLedgerPool): each method sends the call to be
 // run on an implementation in an isolate, one call at a time per isolate.
@@ -58,6 +117,7 @@ type LedgerPort struct {
 	isolategenCalls  runtime.SendPort[isolategenLedgerCall]
 	isolategenServer *runtime.Isolate
 	isolategenPool   *runtime.Pool
+	isolategenWire   runtime.WireCaller // non-nil: calls go to a remote service
 }
 
 var _ Ledger = LedgerPort{}
@@ -181,6 +241,10 @@ var isolategenLedger_AddPool = sync.Pool{New: func() any {
 // The call is dropped when the isolate has ended
 // (there is no result to report it).
 func (p LedgerPort) Add(a0 int) {
+	if p.isolategenWire != nil {
+		_ = p.isolategenWire.CastWire("Add", &isolategenLedger_Add{a0: a0})
+		return
+	}
 	c := isolategenLedger_AddPool.Get().(*isolategenLedger_Add)
 	c.a0 = a0
 	if p.isolategenCalls.Transfer(c) != nil {
@@ -214,6 +278,13 @@ var isolategenLedger_CountPool = sync.Pool{New: func() any {
 // Count calls Ledger.Count in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p LedgerPort) Count(ctx context.Context) (r0 int, err error) {
+	if p.isolategenWire != nil {
+		var c isolategenLedger_Count
+		if err = p.isolategenWire.CallWire(ctx, "Count", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -262,6 +333,13 @@ var isolategenLedger_FailPool = sync.Pool{New: func() any {
 
 // Fail calls Ledger.Fail in the isolate and returns its results.
 func (p LedgerPort) Fail(a0 string) (err error) {
+	if p.isolategenWire != nil {
+		c := isolategenLedger_Fail{a0: a0}
+		if err = p.isolategenWire.CallWire(context.Background(), "Fail", &c); err != nil {
+			return
+		}
+		return c.err
+	}
 	c := isolategenLedger_FailPool.Get().(*isolategenLedger_Fail)
 	c.a0 = a0
 	if err = p.isolategenCalls.Transfer(c); err != nil {
@@ -306,6 +384,13 @@ var isolategenLedger_GetPool = sync.Pool{New: func() any {
 // Get calls Ledger.Get in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p LedgerPort) Get(ctx context.Context, a0 string) (r0 *Order, err error) {
+	if p.isolategenWire != nil {
+		c := isolategenLedger_Get{a0: a0}
+		if err = p.isolategenWire.CallWire(ctx, "Get", &c); err != nil {
+			return
+		}
+		return c.r0, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -361,6 +446,13 @@ var isolategenLedger_PanicPool = sync.Pool{New: func() any {
 
 // Panic calls Ledger.Panic in the isolate and returns its results.
 func (p LedgerPort) Panic(a0 string) (err error) {
+	if p.isolategenWire != nil {
+		c := isolategenLedger_Panic{a0: a0}
+		if err = p.isolategenWire.CallWire(context.Background(), "Panic", &c); err != nil {
+			return
+		}
+		return c.err
+	}
 	c := isolategenLedger_PanicPool.Get().(*isolategenLedger_Panic)
 	c.a0 = a0
 	if err = p.isolategenCalls.Transfer(c); err != nil {
@@ -402,6 +494,10 @@ var isolategenLedger_RecordPool = sync.Pool{New: func() any {
 // The call is dropped when the isolate has ended
 // or ctx has already ended.
 func (p LedgerPort) Record(ctx context.Context, a0 *Order) {
+	if p.isolategenWire != nil {
+		_ = p.isolategenWire.CastWire("Record", &isolategenLedger_Record{a0: a0})
+		return
+	}
 	if ctx.Err() != nil {
 		return
 	}
@@ -441,6 +537,13 @@ var isolategenLedger_SleepPool = sync.Pool{New: func() any {
 // Sleep calls Ledger.Sleep in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p LedgerPort) Sleep(ctx context.Context, a0 time.Duration) (err error) {
+	if p.isolategenWire != nil {
+		c := isolategenLedger_Sleep{a0: a0}
+		if err = p.isolategenWire.CallWire(ctx, "Sleep", &c); err != nil {
+			return
+		}
+		return c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -493,6 +596,13 @@ var isolategenLedger_SnapshotPool = sync.Pool{New: func() any {
 // Snapshot calls Ledger.Snapshot in the isolate and returns its results.
 // It returns early, with ctx's error, when ctx ends first.
 func (p LedgerPort) Snapshot(ctx context.Context) (r0 Order, r1 int, err error) {
+	if p.isolategenWire != nil {
+		var c isolategenLedger_Snapshot
+		if err = p.isolategenWire.CallWire(ctx, "Snapshot", &c); err != nil {
+			return
+		}
+		return c.r0, c.r1, c.err
+	}
 	if err = ctx.Err(); err != nil {
 		return
 	}
@@ -545,6 +655,13 @@ var isolategenLedger_TotalPool = sync.Pool{New: func() any {
 // When the call fails (the isolate has ended, or the method panicked),
 // the results are zero values: the method has no error to report it.
 func (p LedgerPort) Total() (r0 int) {
+	if p.isolategenWire != nil {
+		var c isolategenLedger_Total
+		if p.isolategenWire.CallWire(context.Background(), "Total", &c) != nil {
+			return
+		}
+		return c.r0
+	}
 	c := isolategenLedger_TotalPool.Get().(*isolategenLedger_Total)
 	if p.isolategenCalls.Transfer(c) != nil {
 		*c = isolategenLedger_Total{reply: c.reply}
@@ -567,4 +684,634 @@ func (c *isolategenLedger_Total) isolategenServe(ctx context.Context, impl Ledge
 	})
 	c.reply.Done()
 	return fatal
+}
+
+// BindIsolateWire returns a LedgerPort whose calls go through c: the remote
+// package's LookupService uses it.
+func (LedgerPort) BindIsolateWire(c runtime.WireCaller) LedgerPort {
+	return LedgerPort{isolategenWire: c}
+}
+
+// ServeIsolateWire serves one remote call of method as a local call of p: the
+// remote package's ExportService uses it.
+func (p LedgerPort) ServeIsolateWire(ctx context.Context, method string, args []byte, d *runtime.WireDecoder, out []byte, e *runtime.WireEncoder) ([]byte, error) {
+	switch method {
+	case "Add":
+		var c isolategenLedger_Add
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		p.Add(c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Count":
+		var c isolategenLedger_Count
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Count(ctx)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Fail":
+		var c isolategenLedger_Fail
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.err = p.Fail(c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Get":
+		var c isolategenLedger_Get
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.err = p.Get(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Panic":
+		var c isolategenLedger_Panic
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.err = p.Panic(c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Record":
+		var c isolategenLedger_Record
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		p.Record(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Sleep":
+		var c isolategenLedger_Sleep
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.err = p.Sleep(ctx, c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Snapshot":
+		var c isolategenLedger_Snapshot
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0, c.r1, c.err = p.Snapshot(ctx)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Total":
+		var c isolategenLedger_Total
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		c.r0 = p.Total()
+		return c.AppendIsolateWireResults(out, e), nil
+	}
+	return nil, fmt.Errorf("isolate: LedgerPort has no method %q", method)
+}
+
+// isolategenWireArgs decodes the arguments of a remote call into c: all of
+// args, and nothing after them.
+func isolategenWireArgs(c interface {
+	DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error)
+}, args []byte, d *runtime.WireDecoder) error {
+	rest, err := c.DecodeIsolateWireArgs(args, d)
+	if err == nil && len(rest) != 0 {
+		err = fmt.Errorf("%w: %d bytes after the arguments", runtime.ErrWire, len(rest))
+	}
+	return err
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Add.
+func (c *isolategenLedger_Add) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Add.
+func (c *isolategenLedger_Add) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Add", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Add", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Add argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Add.
+func (c *isolategenLedger_Add) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Add.
+func (c *isolategenLedger_Add) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	return runtime.SkipWire(b)
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Count.
+func (c *isolategenLedger_Count) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Count.
+func (c *isolategenLedger_Count) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Count", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Count", err)
+		}
+		if b, err = runtime.SkipWire(b); err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Count argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Count.
+func (c *isolategenLedger_Count) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, c.r0)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Count.
+func (c *isolategenLedger_Count) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Count", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Count", err)
+		}
+		switch k {
+		case 1:
+			c.r0, b, err = msgp.ReadIntBytes(b)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Count result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Fail.
+func (c *isolategenLedger_Fail) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Fail.
+func (c *isolategenLedger_Fail) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Fail", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Fail", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Fail argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Fail.
+func (c *isolategenLedger_Fail) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Fail.
+func (c *isolategenLedger_Fail) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Fail", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Fail", err)
+		}
+		switch k {
+		case 1:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Fail result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Get.
+func (c *isolategenLedger_Get) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Get.
+func (c *isolategenLedger_Get) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Get", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Get", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Get argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Get.
+func (c *isolategenLedger_Get) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	if c.r0 == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = c.r0.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Get.
+func (c *isolategenLedger_Get) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Get", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Get", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, c.r0 = b[1:], nil
+				break
+			}
+			c.r0 = new(Order)
+			b, err = c.r0.DecodeIsolateWire(b, d)
+		case 2:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Get result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Panic.
+func (c *isolategenLedger_Panic) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Panic.
+func (c *isolategenLedger_Panic) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Panic", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Panic", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Panic argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Panic.
+func (c *isolategenLedger_Panic) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Panic.
+func (c *isolategenLedger_Panic) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Panic", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Panic", err)
+		}
+		switch k {
+		case 1:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Panic result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Record.
+func (c *isolategenLedger_Record) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	if c.a0 == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = c.a0.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Record.
+func (c *isolategenLedger_Record) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Record", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Record", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, c.a0 = b[1:], nil
+				break
+			}
+			c.a0 = new(Order)
+			b, err = c.a0.DecodeIsolateWire(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Record argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Record.
+func (c *isolategenLedger_Record) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Record.
+func (c *isolategenLedger_Record) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	return runtime.SkipWire(b)
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Sleep.
+func (c *isolategenLedger_Sleep) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt64(b, int64(c.a0))
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Sleep.
+func (c *isolategenLedger_Sleep) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Sleep", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Sleep", err)
+		}
+		switch k {
+		case 1:
+			var v int64
+			v, b, err = msgp.ReadInt64Bytes(b)
+			c.a0 = time.Duration(v)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Sleep argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Sleep.
+func (c *isolategenLedger_Sleep) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Sleep.
+func (c *isolategenLedger_Sleep) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Sleep", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Sleep", err)
+		}
+		switch k {
+		case 1:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Sleep result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Snapshot.
+func (c *isolategenLedger_Snapshot) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Snapshot.
+func (c *isolategenLedger_Snapshot) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Snapshot", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Snapshot", err)
+		}
+		if b, err = runtime.SkipWire(b); err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Snapshot argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Snapshot.
+func (c *isolategenLedger_Snapshot) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = c.r0.AppendIsolateWire(b, e)
+	b = msgp.AppendUint(b, 2)
+	b = msgp.AppendInt(b, c.r1)
+	b = msgp.AppendUint(b, 3)
+	b = runtime.AppendWireError(b, c.err)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Snapshot.
+func (c *isolategenLedger_Snapshot) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Snapshot", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Snapshot", err)
+		}
+		switch k {
+		case 1:
+			b, err = c.r0.DecodeIsolateWire(b, d)
+		case 2:
+			c.r1, b, err = msgp.ReadIntBytes(b)
+		case 3:
+			c.err, b, err = runtime.ReadWireError(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Snapshot result %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Ledger.Total.
+func (c *isolategenLedger_Total) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Ledger.Total.
+func (c *isolategenLedger_Total) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Total", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Total", err)
+		}
+		if b, err = runtime.SkipWire(b); err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Total argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Ledger.Total.
+func (c *isolategenLedger_Total) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, c.r0)
+	return b
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Ledger.Total.
+func (c *isolategenLedger_Total) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Ledger.Total", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Ledger.Total", err)
+		}
+		switch k {
+		case 1:
+			c.r0, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Ledger.Total result %d", k), err)
+		}
+	}
+	return b, nil
 }

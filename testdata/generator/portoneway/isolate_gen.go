@@ -5,7 +5,9 @@ package portoneway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"sync"
 )
 
@@ -28,6 +30,7 @@ type SinkPort struct {
 	isolategenCalls  runtime.SendPort[isolategenSinkCall]
 	isolategenServer *runtime.Isolate
 	isolategenPool   *runtime.Pool
+	isolategenWire   runtime.WireCaller // non-nil: calls go to a remote service
 }
 
 var _ Sink = SinkPort{}
@@ -139,6 +142,10 @@ var isolategenSink_FlushPool = sync.Pool{New: func() any {
 // The call is dropped when the isolate has ended
 // or ctx has already ended.
 func (p SinkPort) Flush(ctx context.Context) {
+	if p.isolategenWire != nil {
+		_ = p.isolategenWire.CastWire("Flush", &isolategenSink_Flush{})
+		return
+	}
 	if ctx.Err() != nil {
 		return
 	}
@@ -171,6 +178,10 @@ var isolategenSink_PutPool = sync.Pool{New: func() any {
 // The call is dropped when the isolate has ended
 // (there is no result to report it).
 func (p SinkPort) Put(a0 int) {
+	if p.isolategenWire != nil {
+		_ = p.isolategenWire.CastWire("Put", &isolategenSink_Put{a0: a0})
+		return
+	}
 	c := isolategenSink_PutPool.Get().(*isolategenSink_Put)
 	c.a0 = a0
 	if p.isolategenCalls.Transfer(c) != nil {
@@ -187,4 +198,119 @@ func (c *isolategenSink_Put) isolategenServe(ctx context.Context, impl Sink) boo
 		impl.Put(a0)
 	})
 	return fatal
+}
+
+// BindIsolateWire returns a SinkPort whose calls go through c: the remote
+// package's LookupService uses it.
+func (SinkPort) BindIsolateWire(c runtime.WireCaller) SinkPort {
+	return SinkPort{isolategenWire: c}
+}
+
+// ServeIsolateWire serves one remote call of method as a local call of p: the
+// remote package's ExportService uses it.
+func (p SinkPort) ServeIsolateWire(ctx context.Context, method string, args []byte, d *runtime.WireDecoder, out []byte, e *runtime.WireEncoder) ([]byte, error) {
+	switch method {
+	case "Flush":
+		var c isolategenSink_Flush
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		p.Flush(ctx)
+		return c.AppendIsolateWireResults(out, e), nil
+	case "Put":
+		var c isolategenSink_Put
+		if err := isolategenWireArgs(&c, args, d); err != nil {
+			return nil, err
+		}
+		p.Put(c.a0)
+		return c.AppendIsolateWireResults(out, e), nil
+	}
+	return nil, fmt.Errorf("isolate: SinkPort has no method %q", method)
+}
+
+// isolategenWireArgs decodes the arguments of a remote call into c: all of
+// args, and nothing after them.
+func isolategenWireArgs(c interface {
+	DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error)
+}, args []byte, d *runtime.WireDecoder) error {
+	rest, err := c.DecodeIsolateWireArgs(args, d)
+	if err == nil && len(rest) != 0 {
+		err = fmt.Errorf("%w: %d bytes after the arguments", runtime.ErrWire, len(rest))
+	}
+	return err
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Sink.Flush.
+func (c *isolategenSink_Flush) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Sink.Flush.
+func (c *isolategenSink_Flush) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Sink.Flush", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Sink.Flush", err)
+		}
+		if b, err = runtime.SkipWire(b); err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Sink.Flush argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Sink.Flush.
+func (c *isolategenSink_Flush) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Sink.Flush.
+func (c *isolategenSink_Flush) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	return runtime.SkipWire(b)
+}
+
+// AppendIsolateWireArgs appends the arguments of a call of Sink.Put.
+func (c *isolategenSink_Put) AppendIsolateWireArgs(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendInt(b, c.a0)
+	return b
+}
+
+// DecodeIsolateWireArgs decodes the arguments of a call of Sink.Put.
+func (c *isolategenSink_Put) DecodeIsolateWireArgs(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Sink.Put", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Sink.Put", err)
+		}
+		switch k {
+		case 1:
+			c.a0, b, err = msgp.ReadIntBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Sink.Put argument %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWireResults appends the results of a call of Sink.Put.
+func (c *isolategenSink_Put) AppendIsolateWireResults(b []byte, e *runtime.WireEncoder) []byte {
+	return msgp.AppendMapHeader(b, 0)
+}
+
+// DecodeIsolateWireResults decodes the results of a call of Sink.Put.
+func (c *isolategenSink_Put) DecodeIsolateWireResults(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	return runtime.SkipWire(b)
 }

@@ -3,7 +3,9 @@
 package recursive
 
 import (
+	"fmt"
 	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
 	"sync"
 	"unsafe"
 )
@@ -168,6 +170,217 @@ func (h *isolategenCopyNode) copyPtrMeta(in *Meta) *Meta {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Node can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Node) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 5)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWirePtr(b, e, in.Parent)
+	b = msgp.AppendUint(b, 3)
+	b = isolategenWireAppendSlicePtrNode(b, e, in.Children)
+	b = msgp.AppendUint(b, 4)
+	b = isolategenWireAppendMapPtrNode(b, e, in.ByName)
+	b = msgp.AppendUint(b, 5)
+	b = runtime.AppendWirePtr(b, e, in.Meta)
+	return b
+}
+
+// DecodeIsolateWire decodes one Node from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Node) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Node", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Node", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Parent, b, err = runtime.DecodeWirePtr[Node](b, d)
+		case 3:
+			out.Children, b, err = isolategenWireDecodeSlicePtrNode(b, d)
+		case 4:
+			out.ByName, b, err = isolategenWireDecodeMapPtrNode(b, d)
+		case 5:
+			out.Meta, b, err = runtime.DecodeWirePtr[Meta](b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Node field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Meta) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 1)
+	b = msgp.AppendUint(b, 1)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Meta from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Meta) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Meta", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Meta", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Meta field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSlicePtrNode(b []byte, e *runtime.WireEncoder, in []*Node) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]*Node)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = runtime.AppendWirePtr(b, e, in[i])
+	}
+	return b
+}
+
+func isolategenWireDecodeSlicePtrNode(b []byte, d *runtime.WireDecoder) ([]*Node, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]*Node)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []*Node belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]*Node, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if out[i], b, err = runtime.DecodeWirePtr[Node](b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
+}
+
+func isolategenWireAppendMapPtrNode(b []byte, e *runtime.WireEncoder, in map[string]*Node) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref(*(*unsafe.Pointer)(unsafe.Pointer(&in)), 0); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = runtime.AppendWirePtr(b, e, v)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapPtrNode(b []byte, d *runtime.WireDecoder) (map[string]*Node, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.(map[string]*Node)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a map[string]*Node belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]*Node, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v *Node
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if v, b, err = runtime.DecodeWirePtr[Node](b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
 // cycles, keep their shape in the copy.
@@ -327,6 +540,72 @@ func (h *isolategenCopyGraph) copyPtrMeta(in *Meta) *Meta {
 	return out
 }
 
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Graph can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Graph) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = isolategenWireAppendSlicePtrNode(b, e, in.Roots)
+	b = msgp.AppendUint(b, 2)
+	if in.Edges == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Edges)))
+		for k, v := range in.Edges {
+			b = msgp.AppendString(b, k)
+			b = isolategenWireAppendSlicePtrNode(b, e, v)
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Graph from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Graph) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Graph", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Graph", err)
+		}
+		switch k {
+		case 1:
+			out.Roots, b, err = isolategenWireDecodeSlicePtrNode(b, d)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Edges = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Edges = make(map[string][]*Node, l)
+			for range l {
+				var k string
+				var v []*Node
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if v, b, err = isolategenWireDecodeSlicePtrNode(b, d); err != nil {
+					break
+				}
+				out.Edges[k] = v
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Graph field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values reached more than once (through pointers, slices or maps), and
 // cycles, keep their shape in the copy.
@@ -419,6 +698,74 @@ func (h *isolategenCopyList) copySliceList(in []List) []List {
 		out[i] = h.copySliceList(in[i])
 	}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// List can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *List) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = isolategenWireAppendSliceList(b, e, (*in))
+	return b
+}
+
+// DecodeIsolateWire decodes one List from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *List) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	var err error
+	if (*out), b, err = isolategenWireDecodeSliceList(b, d); err != nil {
+		return b, runtime.WireErr("List", err)
+	}
+	return b, nil
+}
+
+func isolategenWireAppendSliceList(b []byte, e *runtime.WireEncoder, in []List) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	if len(in) > 0 {
+		if id, seen := e.Ref((*[0]List)(unsafe.Pointer(&in[0])), len(in)); seen {
+			return runtime.AppendWireRef(b, id)
+		}
+	}
+	b = msgp.AppendArrayHeader(b, uint32(len(in)))
+	for i := range in {
+		b = in[i].AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeSliceList(b []byte, d *runtime.WireDecoder) ([]List, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	if obj, rest, ok, err := d.Ref(b); ok || err != nil {
+		if err != nil {
+			return nil, b, err
+		}
+		s, ok := obj.([]List)
+		if !ok {
+			return nil, b, fmt.Errorf("%w: reference to a %T where a []List belongs", runtime.ErrWire, obj)
+		}
+		return s, rest, nil
+	}
+	l, b, err := runtime.ReadWireArrayHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make([]List, l)
+	if l > 0 {
+		d.Add(out)
+	}
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for i := range out {
+		if b, err = out[i].DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+	}
+	return out, b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -582,6 +929,45 @@ func (h *isolategenCopyHolder) copyPtrMeta(in *Meta) *Meta {
 		copy(out.Tags, in.Tags)
 	}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// Holder can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *Holder) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Title)
+	b = msgp.AppendUint(b, 2)
+	b = in.Root.AppendIsolateWire(b, e)
+	return b
+}
+
+// DecodeIsolateWire decodes one Holder from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Holder) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Holder", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Holder", err)
+		}
+		switch k {
+		case 1:
+			out.Title, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			b, err = out.Root.DecodeIsolateWire(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Holder field %d", k), err)
+		}
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -751,3 +1137,6 @@ func (h *isolategenCopyInterior) copyPtrPtrInt(in **int) **int {
 	*out = h.copyPtrInt(*in)
 	return out
 }
+
+// Interior has no wire codec, so it cannot cross to a remote node: Interior.Inner: struct{N *int} cannot cross the wire: an unnamed struct has no wire codec: declare it as a named type.
+// (//isolate:message wire makes this an error at generate time.)

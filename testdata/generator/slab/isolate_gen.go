@@ -2,6 +2,12 @@
 
 package slab
 
+import (
+	"fmt"
+	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
+)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 //
 //isolategen:fingerprint b6c90e488d5e962b
@@ -33,6 +39,87 @@ func (in *Line) Transfer() Line {
 	out := *in
 	*in = Line{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Line) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.SKU)
+	b = msgp.AppendUint(b, 2)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	b = msgp.AppendUint(b, 3)
+	if in.Qty == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Qty)))
+		for i := range in.Qty {
+			b = msgp.AppendInt(b, in.Qty[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Line from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Line) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Line", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Line", err)
+		}
+		switch k {
+		case 1:
+			out.SKU, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		case 3:
+			if msgp.IsNil(b) {
+				b, out.Qty = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Qty = make([]int, l)
+			for i := range out.Qty {
+				if out.Qty[i], b, err = msgp.ReadIntBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Line field %d", k), err)
+		}
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -162,4 +249,232 @@ func (in *Order) Transfer() Order {
 	out := *in
 	*in = Order{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Order) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	if in.Lines == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Lines)))
+		for i := range in.Lines {
+			b = in.Lines[i].AppendIsolateWire(b, e)
+		}
+	}
+	b = msgp.AppendUint(b, 2)
+	if in.Products == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendMapHeader(b, uint32(len(in.Products)))
+		for k, v := range in.Products {
+			b = msgp.AppendString(b, k)
+			if v == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = v.AppendIsolateWire(b, e)
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 3)
+	if in.Ptrs == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Ptrs)))
+		for i := range in.Ptrs {
+			if in.Ptrs[i] == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = in.Ptrs[i].AppendIsolateWire(b, e)
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 4)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Order from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Order) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Order", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Order", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, out.Lines = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Lines = make([]Line, l)
+			for i := range out.Lines {
+				if b, err = out.Lines[i].DecodeIsolateWire(b, d); err != nil {
+					break
+				}
+			}
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Products = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireMapHeader(b); err != nil {
+				break
+			}
+			out.Products = make(map[string]*Product, l)
+			for range l {
+				var k string
+				var v *Product
+				if k, b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+				if msgp.IsNil(b) {
+					b, v = b[1:], nil
+				} else {
+					v = new(Product)
+					b, err = v.DecodeIsolateWire(b, d)
+				}
+				if err != nil {
+					break
+				}
+				out.Products[k] = v
+			}
+		case 3:
+			if msgp.IsNil(b) {
+				b, out.Ptrs = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Ptrs = make([]*Product, l)
+			for i := range out.Ptrs {
+				if msgp.IsNil(b) {
+					b, out.Ptrs[i] = b[1:], nil
+				} else {
+					out.Ptrs[i] = new(Product)
+					b, err = out.Ptrs[i].DecodeIsolateWire(b, d)
+				}
+				if err != nil {
+					break
+				}
+			}
+		case 4:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Order field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Product) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.SKU)
+	b = msgp.AppendUint(b, 2)
+	if in.Tags == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Tags)))
+		for i := range in.Tags {
+			b = msgp.AppendString(b, in.Tags[i])
+		}
+	}
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendArrayHeader(b, 3)
+	for i := range in.Dims {
+		b = msgp.AppendFloat64(b, in.Dims[i])
+	}
+	return b
+}
+
+// DecodeIsolateWire decodes one Product from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Product) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Product", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Product", err)
+		}
+		switch k {
+		case 1:
+			out.SKU, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Tags = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Tags = make([]string, l)
+			for i := range out.Tags {
+				if out.Tags[i], b, err = msgp.ReadStringBytes(b); err != nil {
+					break
+				}
+			}
+		case 3:
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			for i := range l {
+				var v float64
+				if v, b, err = msgp.ReadFloat64Bytes(b); err != nil {
+					break
+				}
+				if i < len(out.Dims) {
+					out.Dims[i] = v
+				}
+			}
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Product field %d", k), err)
+		}
+	}
+	return b, nil
 }

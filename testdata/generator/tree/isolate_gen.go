@@ -2,6 +2,12 @@
 
 package tree
 
+import (
+	"fmt"
+	"github.com/go-isolate/isolate/runtime"
+	msgp "github.com/tinylib/msgp/msgp"
+)
+
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
 // Values are copied as a tree (//isolate:message tree): shared values
 // are copied once per reference, and a cycle never ends.
@@ -37,6 +43,77 @@ func (in *Node) Transfer() Node {
 	out := *in
 	*in = Node{}
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Node) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 4)
+	b = msgp.AppendUint(b, 1)
+	if in.Left == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.Left.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 2)
+	if in.Right == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = in.Right.AppendIsolateWire(b, e)
+	}
+	b = msgp.AppendUint(b, 3)
+	b = msgp.AppendInt(b, in.Value)
+	b = msgp.AppendUint(b, 4)
+	b = msgp.AppendString(b, in.Label)
+	return b
+}
+
+// DecodeIsolateWire decodes one Node from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Node) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Node", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Node", err)
+		}
+		switch k {
+		case 1:
+			if msgp.IsNil(b) {
+				b, out.Left = b[1:], nil
+				break
+			}
+			if err = d.Enter(); err != nil {
+				break
+			}
+			out.Left = new(Node)
+			b, err = out.Left.DecodeIsolateWire(b, d)
+			d.Leave()
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Right = b[1:], nil
+				break
+			}
+			if err = d.Enter(); err != nil {
+				break
+			}
+			out.Right = new(Node)
+			b, err = out.Right.DecodeIsolateWire(b, d)
+			d.Leave()
+		case 3:
+			out.Value, b, err = msgp.ReadIntBytes(b)
+		case 4:
+			out.Label, b, err = msgp.ReadStringBytes(b)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Node field %d", k), err)
+		}
+	}
+	return b, nil
 }
 
 // DeepCopyInto copies *in into *out, sharing no mutable memory with it.
@@ -95,4 +172,157 @@ func (h *isolategenCopyDir) copyPtrEntry(in *entry) *entry {
 	*out = *in
 	out.Next = h.copyPtrEntry(in.Next)
 	return out
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+func (in *Dir) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 3)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	if in.Entries == nil {
+		b = msgp.AppendNil(b)
+	} else {
+		b = msgp.AppendArrayHeader(b, uint32(len(in.Entries)))
+		for i := range in.Entries {
+			if in.Entries[i] == nil {
+				b = msgp.AppendNil(b)
+			} else {
+				b = in.Entries[i].AppendIsolateWire(b, e)
+			}
+		}
+	}
+	b = msgp.AppendUint(b, 3)
+	b = isolategenWireAppendMapDirTree(b, e, in.Subdirs)
+	return b
+}
+
+// DecodeIsolateWire decodes one Dir from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *Dir) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("Dir", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("Dir", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			if msgp.IsNil(b) {
+				b, out.Entries = b[1:], nil
+				break
+			}
+			var l int
+			if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
+				break
+			}
+			out.Entries = make([]*entry, l)
+			for i := range out.Entries {
+				if msgp.IsNil(b) {
+					b, out.Entries[i] = b[1:], nil
+				} else {
+					if err = d.Enter(); err != nil {
+						break
+					}
+					out.Entries[i] = new(entry)
+					b, err = out.Entries[i].DecodeIsolateWire(b, d)
+					d.Leave()
+				}
+				if err != nil {
+					break
+				}
+			}
+		case 3:
+			out.Subdirs, b, err = isolategenWireDecodeMapDirTree(b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("Dir field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+// AppendIsolateWire appends the wire encoding of *in to b.
+// entry can reach itself: pointers and slices are tracked, so sharing and
+// cycles survive.
+func (in *entry) AppendIsolateWire(b []byte, e *runtime.WireEncoder) []byte {
+	b = msgp.AppendMapHeader(b, 2)
+	b = msgp.AppendUint(b, 1)
+	b = msgp.AppendString(b, in.Name)
+	b = msgp.AppendUint(b, 2)
+	b = runtime.AppendWirePtr(b, e, in.Next)
+	return b
+}
+
+// DecodeIsolateWire decodes one entry from the front of b into *out, which is
+// zero, and returns the rest of b.
+func (out *entry) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, error) {
+	n, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return b, runtime.WireErr("entry", err)
+	}
+	for range n {
+		var k uint64
+		if k, b, err = runtime.ReadWireKey(b); err != nil {
+			return b, runtime.WireErr("entry", err)
+		}
+		switch k {
+		case 1:
+			out.Name, b, err = msgp.ReadStringBytes(b)
+		case 2:
+			out.Next, b, err = runtime.DecodeWirePtr[entry](b, d)
+		default:
+			b, err = runtime.SkipWire(b)
+		}
+		if err != nil {
+			return b, runtime.WireErr(fmt.Sprintf("entry field %d", k), err)
+		}
+	}
+	return b, nil
+}
+
+func isolategenWireAppendMapDirTree(b []byte, e *runtime.WireEncoder, in map[string]Dir) []byte {
+	if in == nil {
+		return msgp.AppendNil(b)
+	}
+	b = msgp.AppendMapHeader(b, uint32(len(in)))
+	for k, v := range in {
+		b = msgp.AppendString(b, k)
+		b = v.AppendIsolateWire(b, e)
+	}
+	return b
+}
+
+func isolategenWireDecodeMapDirTree(b []byte, d *runtime.WireDecoder) (map[string]Dir, []byte, error) {
+	if msgp.IsNil(b) {
+		return nil, b[1:], nil
+	}
+	l, b, err := runtime.ReadWireMapHeader(b)
+	if err != nil {
+		return nil, b, err
+	}
+	out := make(map[string]Dir, l)
+	if err := d.Enter(); err != nil {
+		return nil, b, err
+	}
+	defer d.Leave()
+	for range l {
+		var k string
+		var v Dir
+		if k, b, err = msgp.ReadStringBytes(b); err != nil {
+			return nil, b, err
+		}
+		if b, err = v.DecodeIsolateWire(b, d); err != nil {
+			return nil, b, err
+		}
+		out[k] = v
+	}
+	return out, b, nil
 }

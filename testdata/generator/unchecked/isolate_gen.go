@@ -27,6 +27,9 @@ func (in *Order) Transfer() Order {
 	return out
 }
 
+// Order has no wire codec, so it cannot cross to a remote node: Order.Cache: Cache[string, []int] cannot cross the wire: a generic type has no wire codec: keep the field off the wire with the struct tag isolate:"-".
+// (//isolate:message wire makes this an error at generate time.)
+
 // IsolateUnchecked marks Registry as //isolate:unchecked (runtime.Unchecked): its
 // author vouches that sharing a Registry between isolates is safe, so ports
 // send a Registry, or a *Registry, as a plain Go copy. It is never called.

@@ -775,7 +775,7 @@ func (out *Notes) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, e
 		if l, b, err = runtime.ReadWireArrayHeader(b); err != nil {
 			return b, runtime.WireErr("Notes", err)
 		}
-		(*out) = make([]string, l)
+		(*out) = make(Notes, l)
 		for i := range *out {
 			if (*out)[i], b, err = msgp.ReadStringBytes(b); err != nil {
 				break
