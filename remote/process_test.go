@@ -515,7 +515,8 @@ func TestServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Start()
-	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+	// Registered before the nodes are started, so it runs after they close.
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
 	if !srv.ReadyForConnections(10 * time.Second) {
 		t.Fatal("server did not start")
 	}
