@@ -170,10 +170,13 @@ func roleMain(role string) int {
 	case "drecv": // forward kill.durable (Durable) to kill.handled (plain)
 		// The forward is published on the connection before the message
 		// is acknowledged, so every acknowledged message has reached
-		// the server on its way to the test process.
+		// the server on its way to the test process. It takes a
+		// millisecond, so that messages are delivered and not yet
+		// acknowledged when the process is killed.
+		forward := runtime.WirePort[Ack](slowNet{n.Conn()}, "isolate.port.kill.handled")
 		var err error
 		for range 50 { // the consumer may still be bound to a killed receiver
-			if _, err = remote.Export(n, "kill.durable", remote.Lookup[Ack](n, "kill.handled"), remote.Durable()); err == nil {
+			if _, err = remote.Export(n, "kill.durable", forward, remote.Durable()); err == nil {
 				break
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -188,6 +191,18 @@ func roleMain(role string) int {
 	}
 	fmt.Println("unknown role", role)
 	return 2
+}
+
+// slowNet publishes a millisecond late on a node's connection.
+type slowNet struct{ nc *nats.Conn }
+
+func (slowNet) ExportWirePort(any, func([]byte) error, <-chan struct{}) (string, error) {
+	return "", errors.New("slowNet exports nothing")
+}
+
+func (s slowNet) PublishWire(addr string, payload []byte) error {
+	time.Sleep(time.Millisecond)
+	return s.nc.Publish(addr, payload)
 }
 
 // TestProcessesExchange: two sender processes send to a port exported by
@@ -397,9 +412,9 @@ func TestProcessKilled(t *testing.T) {
 // is handled at least once, and a message sent twice under one id is
 // handled once.
 func TestProcessKilledDurable(t *testing.T) {
-	count := 2_000
+	count := 1_500
 	if testing.Short() {
-		count = 500
+		count = 400
 	}
 	n, url := listening(t)
 	ctx := timeout(t, 50*time.Second)
@@ -436,6 +451,19 @@ func TestProcessKilledDurable(t *testing.T) {
 	kid.kill()
 	atKill := progress.Load()
 	ok := <-sent
+	// What the killed process was given and had not acknowledged is
+	// delivered again, to the next receiver.
+	js, err := n.Conn().JetStream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := js.ConsumerInfo("ISOLATE_kill_durable", "isolate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ci.NumAckPending == 0 {
+		t.Errorf("the killed receiver had no message unacknowledged: the kill was not mid-stream")
+	}
 	if len(ok) != count {
 		t.Errorf("%d of %d durable sends failed", count-len(ok), count)
 	}
@@ -503,7 +531,8 @@ func TestProcessKilledDurable(t *testing.T) {
 		}
 	}
 	kid2.kill()
-	t.Logf("%d sent (%d when the receiver was killed), %d handled more than once", len(ok), atKill, again)
+	t.Logf("%d sent (%d when the receiver was killed, %d of them given to it and not acknowledged), %d handled more than once",
+		len(ok), atKill, ci.NumAckPending, again)
 }
 
 // TestServerRestart: the server restarts between two calls; both nodes
