@@ -576,6 +576,18 @@ func TestServerRestart(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// A plain Send while the server is gone does not wait for it: the
+	// message waits in the reconnect buffer.
+	to := remote.Lookup[Ack](b, "restart.nobody")
+	for i := range 3 {
+		begin := time.Now()
+		if err := to.Send(Ack{N: i}); err != nil {
+			t.Errorf("send while the server is down: %v", err)
+		}
+		if d := time.Since(begin); d > 500*time.Millisecond {
+			t.Errorf("a plain send waited %v for the server to come back", d)
+		}
+	}
 	srv, err = server.NewServer(&server.Options{Host: "127.0.0.1", Port: port, NoLog: true, NoSigs: true})
 	if err != nil {
 		t.Fatal(err)
