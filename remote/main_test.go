@@ -8,6 +8,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(roleEnv) != "" {
+		os.Exit(roleMain(os.Getenv(roleEnv)))
+	}
 	if os.Getenv(childEnv) != "" {
 		os.Exit(childMain())
 	}

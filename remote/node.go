@@ -251,6 +251,12 @@ func (n *Node) durable(subj string) bool {
 		// No stream can keep it, and asking would enable JetStream.
 		return false
 	}
+	if !n.nc.IsConnected() {
+		// Asking would wait for the server to come back, and a plain Send
+		// does not wait: its message waits in the reconnect buffer, and a
+		// stream that keeps subj still takes it then.
+		return false
+	}
 	js, err := n.jetStream()
 	if err == nil {
 		_, err = js.StreamNameBySubject(subj, nats.MaxWait(2*time.Second))
