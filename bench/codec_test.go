@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"testing"
+
+	"github.com/go-isolate/isolate/bench/message"
+	"github.com/google/go-cmp/cmp"
+)
+
+// codec is one way to put an Order on the wire and take it off again.
+type codec struct {
+	name   string
+	encode func(b []byte, o *message.Order) ([]byte, error)
+	decode func(b []byte, o *message.Order) error
+}
+
+// codecs are the candidates of BenchmarkCodec. "isolate" is the generated
+// wire codec; "protowire" is the same Order written and read by hand with
+// google.golang.org/protobuf/encoding/protowire as a protobuf message with
+// the same fields (wirecodec_test.go): what generated protobuf code does at
+// best, without proto.Marshal's own overhead; gob uses a new Encoder and
+// Decoder per message, as one message sent alone does.
+func codecs() []codec {
+	cands := wireCandidates()
+	byName := func(name string) wireCandidate {
+		for _, c := range cands {
+			if c.name == name {
+				return c
+			}
+		}
+		panic(name)
+	}
+	gen, pw := byName("generated"), byName("protowire")
+	var gobBuf bytes.Buffer
+	return []codec{
+		{"isolate", func(b []byte, o *message.Order) ([]byte, error) { return gen.encode(b, o), nil }, gen.decode},
+		{"json", func(b []byte, o *message.Order) ([]byte, error) {
+			j, err := json.Marshal(o)
+			return append(b, j...), err
+		}, func(b []byte, o *message.Order) error { return json.Unmarshal(b, o) }},
+		{"gob", func(b []byte, o *message.Order) ([]byte, error) {
+			gobBuf.Reset()
+			err := gob.NewEncoder(&gobBuf).Encode(o)
+			return append(b, gobBuf.Bytes()...), err
+		}, func(b []byte, o *message.Order) error { return gob.NewDecoder(bytes.NewReader(b)).Decode(o) }},
+		{"protowire", func(b []byte, o *message.Order) ([]byte, error) { return pw.encode(b, o), nil }, pw.decode},
+	}
+}
+
+// TestCodecs checks that every codec of BenchmarkCodec round-trips the
+// Order, so that the benchmark compares codecs that work.
+func TestCodecs(t *testing.T) {
+	want := message.NewOrder()
+	for _, c := range codecs() {
+		b, err := c.encode(nil, want)
+		if err != nil {
+			t.Fatalf("%s: encode: %v", c.name, err)
+		}
+		var got message.Order
+		if err := c.decode(b, &got); err != nil {
+			t.Fatalf("%s: decode: %v", c.name, err)
+		}
+		if d := cmp.Diff(want, &got); d != "" {
+			t.Errorf("%s: round trip differs (-want +got):\n%s", c.name, d)
+		}
+	}
+}
+
+// BenchmarkCodec measures one encode and one decode of the Order (into a
+// new Order) with each codec; encodes append to a reused buffer.
+func BenchmarkCodec(b *testing.B) {
+	o := message.NewOrder()
+	for _, c := range codecs() {
+		b.Run("Order/"+c.name, func(b *testing.B) {
+			buf, err := c.encode(nil, o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			for b.Loop() {
+				buf, err = c.encode(buf[:0], o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var got message.Order
+				if err := c.decode(buf, &got); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
