@@ -118,7 +118,8 @@ var Groups = []Group{
 		Op:    "one encode (appending to a reused buffer) and one decode into a new Order of the realistic message",
 		Rows: []Row{
 			{Bench: "isolate", Label: "isolate: generated wire codec (AppendIsolateWire, DecodeIsolateWire)", Short: "isolate: generated wire codec", Isolate: true},
-			{Bench: "protowire", Label: "protobuf encoding of an equivalent message, hand-written with protowire (no protoc here, so not proto.Marshal: what generated protobuf code does at best)", Short: "protowire, hand-written"},
+			{Bench: "protobuf", Label: "proto.Marshal + proto.Unmarshal of an equivalent proto3 message, built with dynamicpb from a descriptor written in Go (no protoc here; generated protobuf code would be faster than dynamicpb)", Short: "proto.Marshal, dynamicpb"},
+			{Bench: "protowire", Label: "hand-written codec on protobuf's protowire primitives (a format of its own, not a protobuf message)", Short: "protowire primitives, hand-written"},
 			{Bench: "json", Label: "encoding/json Marshal, Unmarshal", Short: "encoding/json"},
 			{Bench: "gob", Label: "encoding/gob, a new Encoder and Decoder per message", Short: "encoding/gob"},
 		},
@@ -380,8 +381,15 @@ func Targets(groups []GroupResult) []Target {
 	t = Target{Claim: "wire codec ≥ 5× faster than encoding/json (encode+decode of the Order)", Want: 5}
 	ratio(groups, "Codec/Order", "json", &t)
 	ts = append(ts, t)
-	t = Target{Claim: "wire codec not slower than protobuf (its time over isolate's ≥ 1; against protowire written by hand)", Want: 1}
-	ratio(groups, "Codec/Order", "protowire", &t)
+	t = Target{Claim: "wire codec not slower than protobuf (its time over isolate's ≥ 1)", Want: 1}
+	ratio(groups, "Codec/Order", "protobuf", &t)
+	if g, ok := find(groups, "Codec/Order"); ok && t.State == Measured {
+		if pw, ok := g.Cell("protowire"); ok {
+			iso, _ := g.Base()
+			t.Notes = append(t.Notes, fmt.Sprintf("proto.Marshal here runs on dynamicpb, slower than the code protoc would generate. A codec written by hand on protobuf's protowire primitives, the floor of what generated protobuf code can do, takes %s, the generated wire codec %s (%s of its time).",
+				Duration(pw.Stat.Median), Duration(iso.Stat.Median), times(iso.Stat.Median/pw.Stat.Median)))
+		}
+	}
 	ts = append(ts, t)
 
 	// A remote call vs the hand-written NATS request, and vs gRPC under load.

@@ -143,7 +143,7 @@ func TestSVGIsWellFormed(t *testing.T) {
 const wireRaw = `cores: 2
 BenchmarkCodec/Order/isolate-2     	   10000	     10000 ns/op	    6000 B/op	     171 allocs/op
 BenchmarkCodec/Order/json-2        	   10000	     60000 ns/op	   14000 B/op	     262 allocs/op
-BenchmarkCodec/Order/protowire-2   	   10000	     12000 ns/op	    6000 B/op	     171 allocs/op
+BenchmarkCodec/Order/protobuf-2    	   10000	     12000 ns/op	    6000 B/op	     171 allocs/op
 BenchmarkRemote/embedded/isolate-2 	   10000	     30000 ns/op	    2000 B/op	      38 allocs/op
 BenchmarkRemote/embedded/nats-2    	   10000	     20000 ns/op	    1700 B/op	      29 allocs/op
 BenchmarkRemote/concurrent64/isolate-2 	   10000	     20000 ns/op	    1600 B/op	      25 allocs/op
