@@ -112,6 +112,39 @@ var Groups = []Group{
 		},
 	}, poolGroup("Pool/64", "64"),
 	poolGroup("Pool/procs", "GOMAXPROCS"),
+	{
+		Prefix: "Codec/Order", Base: "isolate",
+		Title: "Wire codec, realistic message",
+		Op:    "one encode (appending to a reused buffer) and one decode into a new Order of the realistic message",
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: generated wire codec (AppendIsolateWire, DecodeIsolateWire)", Short: "isolate: generated wire codec", Isolate: true},
+			{Bench: "protobuf", Label: "proto.Marshal + proto.Unmarshal of an equivalent proto3 message, built with dynamicpb from a descriptor written in Go (no protoc here; generated protobuf code would be faster than dynamicpb)", Short: "proto.Marshal, dynamicpb"},
+			{Bench: "protowire", Label: "hand-written codec on protobuf's protowire primitives (a format of its own, not a protobuf message)", Short: "protowire primitives, hand-written"},
+			{Bench: "json", Label: "encoding/json Marshal, Unmarshal", Short: "encoding/json"},
+			{Bench: "gob", Label: "encoding/gob, a new Encoder and Decoder per message", Short: "encoding/gob"},
+		},
+	},
+	remoteGroup("Remote/embedded", "Remote call, embedded server",
+		"one call (a Quote in, a Price out) from a node to a service on the same node's embedded NATS server, which opens no socket", false),
+	remoteGroup("Remote/tcp", "Remote call, loopback TCP",
+		"one call (a Quote in, a Price out) from a node joined over TCP (WithURL) to a service on a node serving on 127.0.0.1 (WithServer)", true),
+	remoteGroup("Remote/concurrent64", "Remote calls, 64 concurrent callers, loopback TCP",
+		"one call as Remote/tcp, made by 64 goroutines at once; time/op is the inverse of throughput", true),
+}
+
+// remoteGroup is a remote call group; grpc says whether it has a gRPC row.
+func remoteGroup(prefix, title, op string, grpc bool) Group {
+	g := Group{
+		Prefix: prefix, Base: "isolate", Title: title, Op: op,
+		Rows: []Row{
+			{Bench: "isolate", Label: "isolate: generated //isolate:port call through remote.LookupService", Short: "isolate: remote //isolate:port call", Isolate: true},
+			{Bench: "nats", Label: "hand-written nats.go Request of pre-encoded bytes, Respond with pre-encoded bytes, same server", Short: "hand-written nats.go request"},
+		},
+	}
+	if grpc {
+		g.Rows = append(g.Rows, Row{Bench: "grpc", Label: "gRPC unary call of the same pre-encoded bytes (raw-bytes codec), loopback", Short: "gRPC unary"})
+	}
+	return g
 }
 
 func poolGroup(prefix, size string) Group {
@@ -343,6 +376,43 @@ func Targets(groups []GroupResult) []Target {
 		}
 		ts = append(ts, t, w)
 	}
+
+	// The wire codec vs encoding/json and protobuf.
+	t = Target{Claim: "wire codec ≥ 5× faster than encoding/json (encode+decode of the Order)", Want: 5}
+	ratio(groups, "Codec/Order", "json", &t)
+	ts = append(ts, t)
+	t = Target{Claim: "wire codec not slower than protobuf (its time over isolate's ≥ 1)", Want: 1}
+	ratio(groups, "Codec/Order", "protobuf", &t)
+	if g, ok := find(groups, "Codec/Order"); ok && t.State == Measured {
+		if pw, ok := g.Cell("protowire"); ok {
+			iso, _ := g.Base()
+			t.Notes = append(t.Notes, fmt.Sprintf("proto.Marshal here runs on dynamicpb, slower than the code protoc would generate. A codec written by hand on protobuf's protowire primitives, the floor of what generated protobuf code can do, takes %s, the generated wire codec %s (%s of its time).",
+				Duration(pw.Stat.Median), Duration(iso.Stat.Median), times(iso.Stat.Median/pw.Stat.Median)))
+		}
+	}
+	ts = append(ts, t)
+
+	// A remote call vs the hand-written NATS request, and vs gRPC under load.
+	for _, p := range []struct{ prefix, where string }{{"Remote/embedded", "embedded server"}, {"Remote/tcp", "loopback TCP"}} {
+		t := Target{Claim: "remote call ≤ 1.2× the time of a hand-written nats.go request (its time over isolate's ≥ 0.83), " + p.where, Want: 1 / 1.2}
+		ratio(groups, p.prefix, "nats", &t)
+		if g, ok := find(groups, p.prefix); ok && t.State == Measured {
+			iso, n := mustCell(g, "isolate"), mustCell(g, "nats")
+			t.Notes = append(t.Notes, fmt.Sprintf("The generated call takes %s (%s allocations), the hand-written request %s (%s), which encodes and decodes nothing and answers on the NATS callback itself; the generated call also encodes the call, decodes it, and serves it in the service's isolate, two more goroutine hand-offs, each a wake-up whose latency grows with the machine's load.",
+				Duration(iso.Stat.Median), num(iso.Stat.AllocsPerOp), Duration(n.Stat.Median), num(n.Stat.AllocsPerOp)))
+		}
+		ts = append(ts, t)
+	}
+	t = Target{Claim: "64 concurrent callers over loopback TCP: remote call throughput ≥ gRPC's", Want: 1}
+	ratio(groups, "Remote/concurrent64", "grpc", &t)
+	if g, ok := find(groups, "Remote/concurrent64"); ok && t.State == Measured {
+		if n, ok := g.Cell("nats"); ok {
+			iso, _ := g.Base()
+			t.Notes = append(t.Notes, fmt.Sprintf("With 64 callers a call completes every %s with isolate, every %s with hand-written nats.go requests, every %s with gRPC.",
+				Duration(iso.Stat.Median), Duration(n.Stat.Median), Duration(mustCell(g, "grpc").Stat.Median)))
+		}
+	}
+	ts = append(ts, t)
 	return ts
 }
 

@@ -75,13 +75,13 @@ func TestParseAndSummarize(t *testing.T) {
 
 func TestTargetsAreComputed(t *testing.T) {
 	ts := Targets(build(t))
-	if len(ts) != 8 {
-		t.Fatalf("%d targets, want 8", len(ts))
+	if len(ts) != 13 {
+		t.Fatalf("%d targets, want 13", len(ts))
 	}
 	copyT, stream, fanIn, req := ts[0], ts[1], ts[2], ts[3]
 	for _, pt := range ts[4:] {
 		if pt.State == Measured {
-			t.Errorf("pool target %q = %+v, want no result in a run without pool benchmarks", pt.Claim, pt)
+			t.Errorf("target %q = %+v, want no result in a run without its benchmarks", pt.Claim, pt)
 		}
 	}
 	if copyT.State != Measured || copyT.Got != 4.2 || copyT.Met() {
@@ -137,5 +137,41 @@ func TestSVGIsWellFormed(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("svg lacks %q", want)
 		}
+	}
+}
+
+const wireRaw = `cores: 2
+BenchmarkCodec/Order/isolate-2     	   10000	     10000 ns/op	    6000 B/op	     171 allocs/op
+BenchmarkCodec/Order/json-2        	   10000	     60000 ns/op	   14000 B/op	     262 allocs/op
+BenchmarkCodec/Order/protobuf-2    	   10000	     12000 ns/op	    6000 B/op	     171 allocs/op
+BenchmarkRemote/embedded/isolate-2 	   10000	     30000 ns/op	    2000 B/op	      38 allocs/op
+BenchmarkRemote/embedded/nats-2    	   10000	     20000 ns/op	    1700 B/op	      29 allocs/op
+BenchmarkRemote/concurrent64/isolate-2 	   10000	     20000 ns/op	    1600 B/op	      25 allocs/op
+BenchmarkRemote/concurrent64/nats-2    	   10000	     30000 ns/op	    1200 B/op	      17 allocs/op
+BenchmarkRemote/concurrent64/grpc-2    	   10000	     70000 ns/op	    9000 B/op	     165 allocs/op
+`
+
+func TestWireTargets(t *testing.T) {
+	raw, err := ParseRaw(strings.NewReader(wireRaw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := Targets(Build(Groups, raw, nil))
+	json, proto := ts[8], ts[9]
+	embedded, tcp, conc := ts[10], ts[11], ts[12]
+	if json.State != Measured || json.Got != 6 || !json.Met() {
+		t.Errorf("json target = %+v, want 6× and met", json)
+	}
+	if proto.State != Measured || proto.Got != 1.2 || !proto.Met() {
+		t.Errorf("protobuf target = %+v, want 1.2× and met", proto)
+	}
+	if embedded.State != Measured || embedded.Met() {
+		t.Errorf("embedded target = %+v, want 1.5× the NATS time: missed", embedded)
+	}
+	if tcp.State != Missing {
+		t.Errorf("tcp target = %+v, want no result", tcp)
+	}
+	if conc.State != Measured || conc.Got != 3.5 || !conc.Met() || len(conc.Notes) != 1 {
+		t.Errorf("concurrent target = %+v, want 3.5× and met, with a note", conc)
 	}
 }

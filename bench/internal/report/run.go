@@ -53,6 +53,10 @@ var peerModules = []string{
 	"github.com/brunoga/deep",
 	"github.com/huandu/go-clone",
 	"github.com/mohae/deepcopy",
+	"github.com/nats-io/nats.go",
+	"github.com/nats-io/nats-server/v2",
+	"google.golang.org/grpc",
+	"google.golang.org/protobuf",
 }
 
 // notInstallable records the actor libraries that were tried for this
