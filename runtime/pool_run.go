@@ -517,7 +517,7 @@ func runInline[R any](m *member, caller context.Context, fn func(ctx context.Con
 		ended := o.outcomeSet && o.outcome != nil
 		outcome := o.outcome
 		o.mu.Unlock()
-		if ended && !m.pool.closedFlag.Load() {
+		if ended && m.pool.parent.Err() == nil && !m.pool.closedFlag.Load() {
 			var zero R
 			return zero, outcome
 		}
