@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -16,12 +17,17 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // TestGolden generates each package under testdata/generator and compares
 // the output with its committed isolate_gen.go, or its errors with
-// errors.golden; the generated code must type-check with its package.
+// errors.golden. Then, over every package that generated code at once, a
+// second run must give the same bytes, and the generated code must
+// type-check with its package: one load each for all the packages, as a
+// load type-checks them, which under the race detector is most of the
+// test's time.
 func TestGolden(t *testing.T) {
 	dirs, err := filepath.Glob("../testdata/generator/*")
 	if err != nil {
 		t.Fatal(err)
 	}
+	generated := map[string][]byte{} // absolute path of the golden file → output
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			golden := filepath.Join(dir, generator.DefaultOutput)
@@ -72,26 +78,71 @@ func TestGolden(t *testing.T) {
 			if got == nil {
 				return
 			}
-			// Same input, same bytes.
-			again, err := generator.Generate(generator.Config{Dir: dir})
-			if err != nil || len(again) != 1 || !bytes.Equal(again[0].New, got) {
-				t.Fatalf("second run differs: %v", err)
-			}
-			// The output compiles with its package.
-			abs, _ := filepath.Abs(golden)
-			pkgs, err := packages.Load(&packages.Config{
-				Mode:    packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
-				Dir:     dir,
-				Overlay: map[string][]byte{abs: got},
-			}, ".")
+			abs, err := filepath.Abs(golden)
 			if err != nil {
 				t.Fatal(err)
 			}
-			packages.Visit(pkgs, nil, func(p *packages.Package) {
-				for _, e := range p.Errors {
-					t.Errorf("generated code does not compile: %v", e)
-				}
-			})
+			generated[abs] = got
 		})
 	}
+	if len(generated) == 0 {
+		if !t.Failed() {
+			t.Fatal("no package under testdata/generator generated code")
+		}
+		return
+	}
+	base, err := filepath.Abs("../testdata/generator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patterns []string
+	for path := range generated {
+		patterns = append(patterns, "./"+filepath.Base(filepath.Dir(path)))
+	}
+	slices.Sort(patterns)
+
+	t.Run("again", func(t *testing.T) {
+		// Same input, same bytes, also when the packages are generated together.
+		again, err := generator.Generate(generator.Config{Dir: base, Patterns: patterns})
+		if err != nil {
+			t.Fatalf("second run over %v: %v", patterns, err)
+		}
+		seen := map[string]bool{}
+		for _, f := range again {
+			want, ok := generated[f.Path]
+			if !ok {
+				t.Errorf("second run generated %s, which the first did not", f.Path)
+				continue
+			}
+			seen[f.Path] = true
+			if !bytes.Equal(f.New, want) {
+				t.Errorf("second run differs for %s:\n%s", f.Path, (&generator.File{Path: f.Path, Old: want, New: f.New}).Diff())
+			}
+		}
+		for path := range generated {
+			if !seen[path] {
+				t.Errorf("second run did not generate %s", path)
+			}
+		}
+	})
+
+	t.Run("compiles", func(t *testing.T) {
+		// The output compiles with its package.
+		pkgs, err := packages.Load(&packages.Config{
+			Mode:    packages.NeedName | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
+			Dir:     base,
+			Overlay: generated,
+		}, patterns...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pkgs) != len(patterns) {
+			t.Errorf("loaded %d packages for %v", len(pkgs), patterns)
+		}
+		packages.Visit(pkgs, nil, func(p *packages.Package) {
+			for _, e := range p.Errors {
+				t.Errorf("generated code does not compile: %v", e)
+			}
+		})
+	})
 }

@@ -1,19 +1,62 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// The scripts run an isolategen binary built once, without the race
+// detector: each run loads and type-checks packages, dozens of runs in all,
+// and an instrumented build takes several times as long for no check that
+// the generator package's own race-enabled tests do not make. TestMain owns
+// the directory; the first test that needs the binary builds it.
+var (
+	genDir   string
+	genOnce  sync.Once
+	genExe   string
+	genBuild error
+)
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"isolategen": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "isolategen-test-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		genDir = dir
+		return m.Run()
+	}())
+}
+
+// isolategen returns the path of the binary under test, building it first.
+func isolategen(t *testing.T) string {
+	t.Helper()
+	genOnce.Do(func() {
+		exe := filepath.Join(genDir, "isolategen")
+		if goruntime.GOOS == "windows" {
+			exe += ".exe"
+		}
+		out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput()
+		if err != nil {
+			genBuild = fmt.Errorf("building isolategen: %v\n%s", err, out)
+			return
+		}
+		genExe = exe
 	})
+	if genBuild != nil {
+		t.Fatal(genBuild)
+	}
+	return genExe
 }
 
 // TestScripts runs the end-to-end behaviour of isolategen in
@@ -21,6 +64,7 @@ func TestMain(m *testing.M) {
 // is this repository, for a script to require it (generated wire codecs
 // import the runtime and msgp).
 func TestScripts(t *testing.T) {
+	gen := isolategen(t)
 	goEnv := func(name string) string {
 		out, err := exec.Command("go", "env", name).Output()
 		if err != nil {
@@ -36,6 +80,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", filepath.Dir(gen)+string(filepath.ListSeparator)+env.Getenv("PATH"))
 			env.Setenv("GOFLAGS", "-mod=mod")
 			env.Setenv("GOPROXY", "off")
 			env.Setenv("GOMODCACHE", modcache)

@@ -365,10 +365,18 @@ func properties(t testing.TB, seed uint64) {
 	checkMessage[Interior](t, seed, true)
 }
 
+// TestProperties checks the properties for 500 seeds, as .ci/run does
+// without the race detector; under it, where each seed costs several times
+// as much and the copies run on one goroutine, 100 seeds (every shape and
+// size the generator picks from comes up many times in 100); under -short,
+// 50.
 func TestProperties(t *testing.T) {
 	n := uint64(500)
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		n = 50
+	case raceEnabled:
+		n = 100
 	}
 	for seed := range n {
 		properties(t, seed)
