@@ -754,6 +754,22 @@ func (o *Isolate) start() bool {
 	return !o.killed
 }
 
+// betweenEventsLocked does what came for o while it handled an event, or
+// waited for one: a BeforeNextEvent kill takes effect and pings are
+// answered. It returns the flags it saw, flagPaused among them. Called
+// with o.mu held, between two events of the isolate: a port's receive and
+// a pool isolate's call both end and begin their events here.
+func (o *Isolate) betweenEventsLocked() uint64 {
+	f := o.state.Load() & flagMask
+	if f&flagKill != 0 && !o.killed {
+		o.killLocked(ErrKilled, ErrKilled)
+	}
+	if f&flagPing != 0 {
+		o.answerPingsLocked()
+	}
+	return f
+}
+
 // killLocked makes the isolate end: the first cause is the outcome Wait
 // reports; its ports close with portErr; its ctx is cancelled.
 func (o *Isolate) killLocked(outcome, portErr error) {

@@ -224,13 +224,7 @@ func (p *Pool) beginSlow(ctx context.Context, m *member) (*member, error) {
 	for {
 		o := &m.Isolate
 		o.mu.Lock()
-		f := o.state.Load() & flagMask
-		if f&flagKill != 0 && !o.killed {
-			o.killLocked(ErrKilled, ErrKilled)
-		}
-		if f&flagPing != 0 {
-			o.answerPingsLocked()
-		}
+		f := o.betweenEventsLocked()
 		var unpaused chan struct{}
 		if !o.killed && f&flagPaused != 0 && o.rare != nil && len(o.rare.pauses) > 0 {
 			unpaused = o.rare.unpaused
@@ -533,13 +527,7 @@ func (p *Pool) endEvent(m *member) {
 	o := &m.Isolate
 	if !m.makeIdle() {
 		o.mu.Lock()
-		f := o.state.Load() & flagMask
-		if f&flagKill != 0 && !o.killed {
-			o.killLocked(ErrKilled, ErrKilled)
-		}
-		if f&flagPing != 0 {
-			o.answerPingsLocked()
-		}
+		o.betweenEventsLocked()
 		killed := o.killed
 		if !killed {
 			o.state.Add(idleMark) // idle, paused or not

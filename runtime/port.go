@@ -375,13 +375,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		var unpaused chan struct{}
 		if o != nil {
 			o.mu.Lock()
-			if f := o.state.Load() & flagMask; f != 0 {
-				if f&flagKill != 0 && !o.killed {
-					o.killLocked(ErrKilled, ErrKilled)
-				}
-				if f&flagPing != 0 {
-					o.answerPingsLocked()
-				}
+			if f := o.betweenEventsLocked(); f != 0 {
 				if f&flagPaused != 0 && o.rare != nil && len(o.rare.pauses) > 0 {
 					paused, unpaused = true, o.rare.unpaused
 				}
