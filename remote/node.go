@@ -346,6 +346,24 @@ func (n *Node) publishDurable(addr string, payload []byte) error {
 // registered waits until the server knows sub, so that a node connected
 // elsewhere finds an export as soon as Export returns (a send on this
 // node's own connection needs no wait: the server reads it in order).
+// exported finishes an export whose subscription err did or did not make:
+// once the server has registered sub, it returns the unexport function.
+func (n *Node) exported(sub *nats.Subscription, err error) (unexport func() error, _ error) {
+	if err == nil {
+		err = n.registered(sub)
+	}
+	if err != nil {
+		return nil, sendErr(err)
+	}
+	return func() error {
+		err := sub.Unsubscribe()
+		if errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrBadSubscription) {
+			err = nil // the node has closed: nothing left to undo
+		}
+		return err
+	}, nil
+}
+
 func (n *Node) registered(sub *nats.Subscription) error {
 	if err := n.nc.Flush(); err != nil {
 		_ = sub.Unsubscribe()

@@ -66,19 +66,7 @@ func Export[T any](n *Node, name string, p runtime.SendPort[T], opts ...ExportOp
 	} else {
 		sub, err = n.exportDurable(name, subj, deliver)
 	}
-	if err == nil {
-		err = n.registered(sub)
-	}
-	if err != nil {
-		return nil, sendErr(err)
-	}
-	return func() error {
-		err := sub.Unsubscribe()
-		if errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrBadSubscription) {
-			err = nil // the node has closed: nothing left to undo
-		}
-		return err
-	}, nil
+	return n.exported(sub, err)
 }
 
 func (n *Node) exportDurable(name, subj string, deliver func([]byte) error) (*nats.Subscription, error) {

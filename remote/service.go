@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -46,19 +45,7 @@ func ExportService(n *Node, name string, s runtime.WireService) (unexport func()
 			out = nil // do not keep a large reply's buffer for good
 		}
 	})
-	if err == nil {
-		err = n.registered(sub)
-	}
-	if err != nil {
-		return nil, sendErr(err)
-	}
-	return func() error {
-		err := sub.Unsubscribe()
-		if errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrBadSubscription) {
-			err = nil
-		}
-		return err
-	}, nil
+	return n.exported(sub, err)
 }
 
 // serveCall decodes a call (method, timeout in nanoseconds, arguments),
