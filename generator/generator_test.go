@@ -3,6 +3,7 @@ package generator_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,22 +18,22 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // TestGolden generates each package under testdata/generator and compares
 // the output with its committed isolate_gen.go, or its errors with
-// errors.golden. Then, over every package that generated code at once, a
-// second run must give the same bytes, and the generated code must
-// type-check with its package: one load each for all the packages, as a
-// load type-checks them, which under the race detector is most of the
-// test's time.
+// errors.golden. The packages come from one load that all the package's
+// tests share (GenerateTestdata); a package generated alone by Generate,
+// with a load of its own, must give the same bytes and the same errors,
+// and the generated code must type-check with its package.
 func TestGolden(t *testing.T) {
-	dirs, err := filepath.Glob("../testdata/generator/*")
+	names, err := generator.TestdataPackages()
 	if err != nil {
 		t.Fatal(err)
 	}
 	generated := map[string][]byte{} // absolute path of the golden file → output
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+	for _, name := range names {
+		dir := filepath.Join("..", "testdata", "generator", name)
+		t.Run(name, func(t *testing.T) {
 			golden := filepath.Join(dir, generator.DefaultOutput)
 			errGolden := filepath.Join(dir, "errors.golden")
-			files, err := generator.Generate(generator.Config{Dir: dir})
+			files, err := generator.GenerateTestdata(name)
 			if err != nil {
 				got := []byte(err.Error() + "\n")
 				if *update {
@@ -101,27 +102,23 @@ func TestGolden(t *testing.T) {
 	}
 	slices.Sort(patterns)
 
-	t.Run("again", func(t *testing.T) {
-		// Same input, same bytes, also when the packages are generated together.
-		again, err := generator.Generate(generator.Config{Dir: base, Patterns: patterns})
-		if err != nil {
-			t.Fatalf("second run over %v: %v", patterns, err)
-		}
-		seen := map[string]bool{}
-		for _, f := range again {
-			want, ok := generated[f.Path]
-			if !ok {
-				t.Errorf("second run generated %s, which the first did not", f.Path)
+	t.Run("alone", func(t *testing.T) {
+		// Generate loads a package alone; the shared load must not have
+		// changed what it generates: same bytes, same errors.
+		for _, name := range []string{"basic", "errors"} {
+			alone, aerr := generator.Generate(generator.Config{Dir: filepath.Join(base, name)})
+			shared, serr := generator.GenerateTestdata(name)
+			if fmt.Sprint(aerr) != fmt.Sprint(serr) {
+				t.Errorf("%s: errors alone:\n%v\nerrors from the shared load:\n%v", name, aerr, serr)
+			}
+			if len(alone) != len(shared) {
+				t.Errorf("%s: %d files alone, %d from the shared load", name, len(alone), len(shared))
 				continue
 			}
-			seen[f.Path] = true
-			if !bytes.Equal(f.New, want) {
-				t.Errorf("second run differs for %s:\n%s", f.Path, (&generator.File{Path: f.Path, Old: want, New: f.New}).Diff())
-			}
-		}
-		for path := range generated {
-			if !seen[path] {
-				t.Errorf("second run did not generate %s", path)
+			for i := range alone {
+				if alone[i].Path != shared[i].Path || !bytes.Equal(alone[i].New, shared[i].New) {
+					t.Errorf("%s: generated alone differs:\n%s", name, (&generator.File{Path: alone[i].Path, Old: shared[i].New, New: alone[i].New}).Diff())
+				}
 			}
 		}
 	})

@@ -1,62 +1,22 @@
 package generator
 
 import (
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-
-	"golang.org/x/tools/go/packages"
 )
 
 // planDir plans the one package in a directory under testdata/generator,
-// without rendering anything. Each directory is loaded once for all the
-// tests (a load type-checks the package, which under the race detector is
-// most of a test's time); each call plans it afresh.
+// without rendering anything, from the load the package's tests share;
+// each call plans it afresh.
 func planDir(t *testing.T, name string) (*packagePlan, ErrorList) {
 	t.Helper()
-	ld := loadedDir(name)
-	if ld.err != nil || len(ld.loadErrs) > 0 || len(ld.pkgs) != 1 {
-		t.Fatalf("load %s: %v %v (%d packages)", name, ld.err, ld.loadErrs, len(ld.pkgs))
+	cfg, pkg, err := loadedTestdata(name)
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
 	}
-	l := loadPackage(ld.cfg, ld.pkgs[0])
+	l := loadPackage(cfg, pkg)
 	p := planPackage(l)
 	return p, append(l.errs, p.errs...)
-}
-
-// dirLoad is the result of loading one directory under testdata/generator.
-type dirLoad struct {
-	cfg      Config
-	pkgs     []*packages.Package
-	loadErrs ErrorList
-	err      error
-}
-
-var (
-	dirLoadsMu sync.Mutex
-	dirLoads   = map[string]func() *dirLoad{}
-)
-
-// loadedDir loads the directory under testdata/generator once.
-func loadedDir(name string) *dirLoad {
-	dirLoadsMu.Lock()
-	get, ok := dirLoads[name]
-	if !ok {
-		get = sync.OnceValue(func() *dirLoad {
-			ld := &dirLoad{}
-			dir, err := filepath.Abs(filepath.Join("..", "testdata", "generator", name))
-			if err != nil {
-				ld.err = err
-				return ld
-			}
-			ld.cfg = Config{Dir: dir, Output: DefaultOutput, Patterns: []string{"."}}
-			ld.pkgs, ld.loadErrs, ld.err = load(ld.cfg)
-			return ld
-		})
-		dirLoads[name] = get
-	}
-	dirLoadsMu.Unlock()
-	return get()
 }
 
 func messageNamed(t *testing.T, p *packagePlan, name string) *messagePlan {
