@@ -61,10 +61,9 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	computeSyncFree(pass)
 	c := &checker{
 		pass:     pass,
-		syncs:    &syncs{pass: pass},
+		syncs:    &syncs{pass: pass, free: computeSyncFree(pass)},
 		spawners: map[*types.Func][]int{},
 		reported: map[string]bool{},
 	}

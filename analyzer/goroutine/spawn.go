@@ -89,7 +89,7 @@ func (c *checker) spawnsOf(fn *types.Func, f *Spawns) bool {
 }
 
 // computeSpawners finds the package's functions that run a func parameter
-// in a new goroutine, and exports a Spawns fact for each.
+// in a new goroutine, and exports a Spawns fact for each exported one.
 func (c *checker) computeSpawners() {
 	pass := c.pass
 	type decl struct {
@@ -117,7 +117,7 @@ func (c *checker) computeSpawners() {
 		}
 	}
 	for _, d := range decls {
-		if p := c.spawners[d.fn]; len(p) > 0 {
+		if p := c.spawners[d.fn]; len(p) > 0 && d.fn.Exported() {
 			pass.ExportObjectFact(d.fn, &Spawns{Params: p})
 		}
 	}

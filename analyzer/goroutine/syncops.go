@@ -43,7 +43,7 @@ type op struct {
 // syncs classifies the operations of a function body or statement.
 type syncs struct {
 	pass *analysis.Pass
-	free map[*types.Func]bool // this package's functions, while computing SyncFree
+	free map[*types.Func]bool // this package's functions: true for the sync-free ones
 }
 
 // notSyncPkgs are the standard packages whose bodiless (assembly or
@@ -70,10 +70,7 @@ func bodilessFree(fn *types.Func) bool {
 func (s *syncs) callFree(fn *types.Func) bool {
 	fn = fn.Origin()
 	if fn.Pkg() == s.pass.Pkg {
-		if s.free != nil {
-			return s.free[fn]
-		}
-		return s.pass.ImportObjectFact(fn, new(SyncFree))
+		return s.free[fn]
 	}
 	return s.pass.ImportObjectFact(fn, new(SyncFree))
 }
@@ -217,9 +214,13 @@ func rootObj(info *types.Info, e ast.Expr) types.Object {
 }
 
 // computeSyncFree finds this package's sync-free functions (a fixed point:
-// a function is sync-free when everything it calls is) and exports a
-// SyncFree fact for each.
-func computeSyncFree(pass *analysis.Pass) {
+// a function is sync-free when everything it calls is) and returns them.
+// It exports a SyncFree fact for each that another package can call by
+// name (exported functions and methods): a fact on any other would never
+// be read, and every fact is kept, and in tests encoded, with each
+// package that imports this one, which on the standard library is most
+// of the rule's cost.
+func computeSyncFree(pass *analysis.Pass) map[*types.Func]bool {
 	bodies := map[*types.Func]*ast.BlockStmt{}
 	s := &syncs{pass: pass, free: map[*types.Func]bool{}}
 	for _, f := range pass.Files {
@@ -255,9 +256,9 @@ func computeSyncFree(pass *analysis.Pass) {
 		}
 	}
 	for fn, free := range s.free {
-		if free {
+		if free && fn.Exported() {
 			pass.ExportObjectFact(fn, new(SyncFree))
 		}
 	}
-	s.free = nil
+	return s.free
 }

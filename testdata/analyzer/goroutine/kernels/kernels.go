@@ -10,9 +10,9 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-func fetch() error { return errors.New("boom") } // want fetch:"syncfree"
+func fetch() error { return errors.New("boom") }
 
-func compute(n int) int { return n * n } // want compute:"syncfree"
+func compute(n int) int { return n * n }
 
 // --- captured err -----------------------------------------------------
 
@@ -162,9 +162,9 @@ func FieldsFixed() int {
 
 type counter struct{ n int }
 
-func (c counter) value() int { return c.n } // want value:"syncfree"
+func (c counter) value() int { return c.n }
 
-func (c *counter) bump() { c.n++ } // want bump:"syncfree"
+func (c *counter) bump() { c.n++ }
 
 // The goroutine copies c when it calls the value method; the spawner
 // writes c meanwhile.

@@ -6,7 +6,7 @@ package loopvar
 
 import "sync"
 
-func use(int) {} // want use:"syncfree"
+func use(int) {}
 
 func Range(xs []int) {
 	for _, x := range xs {

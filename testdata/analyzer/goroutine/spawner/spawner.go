@@ -21,3 +21,12 @@ func Maybe(async bool, f func()) {
 	}
 	f()
 }
+
+// Square cannot synchronize, and other packages learn so from its fact.
+func Square(n int) int { return square(n) } // want Square:"syncfree"
+
+// square is sync-free too, but no other package can call it: it has no fact.
+func square(n int) int { return n * n }
+
+// Recv may synchronize: it receives.
+func Recv(ch chan int) int { return <-ch }
