@@ -4,23 +4,49 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// SyncFree is the fact exported for a function or method whose body, and
-// every static callee's, performs no synchronizing operation: no channel
-// operation, no go statement, no call into sync or sync/atomic, and no call
-// through an interface or a func value. Only such calls may sit between two
-// accesses without possibly ordering them.
-type SyncFree struct{}
+// SyncFree is the package fact that lists a package's sync-free functions
+// and methods that other packages can call (those with exported names): a
+// function is sync-free when its body, and every static callee's, performs
+// no synchronizing operation: no channel operation, no go statement, no
+// call into sync or sync/atomic, and no call through an interface or a
+// func value. Only such calls may sit between two accesses without
+// possibly ordering them.
+//
+// It is one fact per package, not one per function: every fact travels
+// with each package that imports this one, and the standard library has
+// thousands of sync-free functions.
+type SyncFree struct {
+	// Names are "F" for a function and "T.M" for a method, sorted.
+	Names []string
+}
 
 // AFact marks SyncFree as an analysis fact.
 func (*SyncFree) AFact() {}
 
-func (*SyncFree) String() string { return "syncfree" }
+func (f *SyncFree) String() string { return "syncfree(" + strings.Join(f.Names, " ") + ")" }
+
+// funcKey is fn's name in a SyncFree fact.
+func funcKey(fn *types.Func) string {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return fn.Name()
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Origin().Obj().Name() + "." + fn.Name()
+	}
+	return "" // an interface method: never sync-free
+}
 
 // op is one operation that may synchronize: acq when it may acquire
 // (observe another goroutine's release: a receive, Lock, Wait), rel when it
@@ -44,6 +70,8 @@ type op struct {
 type syncs struct {
 	pass *analysis.Pass
 	free map[*types.Func]bool // this package's functions: true for the sync-free ones
+	// imported holds the names in other packages' SyncFree facts.
+	imported map[*types.Package]map[string]bool
 }
 
 // notSyncPkgs are the standard packages whose bodiless (assembly or
@@ -72,7 +100,24 @@ func (s *syncs) callFree(fn *types.Func) bool {
 	if fn.Pkg() == s.pass.Pkg {
 		return s.free[fn]
 	}
-	return s.pass.ImportObjectFact(fn, new(SyncFree))
+	if fn.Pkg() == nil {
+		return false
+	}
+	names, ok := s.imported[fn.Pkg()]
+	if !ok {
+		var f SyncFree
+		if s.pass.ImportPackageFact(fn.Pkg(), &f) {
+			names = make(map[string]bool, len(f.Names))
+			for _, n := range f.Names {
+				names[n] = true
+			}
+		}
+		if s.imported == nil {
+			s.imported = map[*types.Package]map[string]bool{}
+		}
+		s.imported[fn.Pkg()] = names
+	}
+	return names[funcKey(fn)]
 }
 
 // inspect calls visit for every operation in n that may synchronize. Func
@@ -215,11 +260,8 @@ func rootObj(info *types.Info, e ast.Expr) types.Object {
 
 // computeSyncFree finds this package's sync-free functions (a fixed point:
 // a function is sync-free when everything it calls is) and returns them.
-// It exports a SyncFree fact for each that another package can call by
-// name (exported functions and methods): a fact on any other would never
-// be read, and every fact is kept, and in tests encoded, with each
-// package that imports this one, which on the standard library is most
-// of the rule's cost.
+// It exports the package's SyncFree fact, naming those another package
+// can call.
 func computeSyncFree(pass *analysis.Pass) map[*types.Func]bool {
 	bodies := map[*types.Func]*ast.BlockStmt{}
 	s := &syncs{pass: pass, free: map[*types.Func]bool{}}
@@ -255,10 +297,17 @@ func computeSyncFree(pass *analysis.Pass) map[*types.Func]bool {
 			}
 		}
 	}
+	var names []string
 	for fn, free := range s.free {
 		if free && fn.Exported() {
-			pass.ExportObjectFact(fn, new(SyncFree))
+			if k := funcKey(fn); k != "" {
+				names = append(names, k)
+			}
 		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		pass.ExportPackageFact(&SyncFree{Names: names})
 	}
 	return s.free
 }

@@ -1,5 +1,7 @@
+// want package:`syncfree\(Square\)`
+
 // Package spawner has functions that run their func argument in a new
-// goroutine; facts tell other packages so.
+// goroutine, and sync-free functions; facts tell other packages so.
 package spawner
 
 // Go runs f in a new goroutine.
@@ -22,10 +24,12 @@ func Maybe(async bool, f func()) {
 	f()
 }
 
-// Square cannot synchronize, and other packages learn so from its fact.
-func Square(n int) int { return square(n) } // want Square:"syncfree"
+// Square cannot synchronize, and other packages learn so from the
+// package's fact.
+func Square(n int) int { return square(n) }
 
-// square is sync-free too, but no other package can call it: it has no fact.
+// square is sync-free too, but no other package can call it: the fact
+// leaves it out.
 func square(n int) int { return n * n }
 
 // Recv may synchronize: it receives.
