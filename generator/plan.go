@@ -309,7 +309,8 @@ type step struct {
 // slabPlan is one backing array shared by the copies of a collection's
 // elements: the pointees of a slice or map of pointers (pointees), or the
 // slices of sendable elements held in one field of every element (path),
-// counted in a first pass over the collection. A value carved from a slab
+// counted in a first pass over the collection unless the message's slab
+// of their element type holds them (shared). A value carved from a slab
 // keeps the whole slab alive (see the package doc).
 type slabPlan struct {
 	name     string     // the variable holding what is left of the slab
