@@ -47,22 +47,32 @@
 // value, where a hand-written copy allocates value by value. The pointees
 // of a slice or map of pointers are carved from one backing array (a slab)
 // per collection, and so is every slice of sendable elements held in one
-// field of the collection's elements (all the Tags of all the line items):
-// a first pass counts, one make allocates, each slice gets its part with
-// its capacity cut to its length, so that an append reallocates rather than
-// writing into its neighbour. Maps are made with their final size, strings
-// are never copied (they are immutable), and the package's other message
-// types are expanded in place rather than called, so that their parts join
-// the slabs. On the bench's Order this takes 13 allocations where the
-// hand-written copy takes 38.
+// field of the collection's elements: one make allocates, each slice gets
+// its part with its capacity cut to its length, so that an append
+// reallocates rather than writing into its neighbour. The slices of the
+// root's own fields and of the elements (or pointees) of its collections
+// share one slab per element type for the whole message: all the Tags of
+// all the line items, of all the products and of the order itself in one
+// []string. Each is counted where the copy reaches it, keeping the
+// source's slice for the moment; once the rest is copied, the slab is
+// made and fill loops give every slice its part, so that a map of
+// pointers is iterated once, not once to count and once to copy. Slices
+// deeper down (in a collection inside a collection's element) have their
+// collection's slab, counted in a first pass. Maps are made with their
+// final size, strings are never copied (they are immutable), and the
+// package's other message types are expanded in place rather than called,
+// so that their parts join the slabs. On the bench's Order this takes 11
+// allocations where the hand-written copy takes 38.
 //
 // The cost is memory kept alive: the garbage collector frees a slab only
 // when nothing points into any part of it, so one element of the copy kept
 // alive (a *Product held after the Order is dropped, one line's Tags)
-// keeps its whole slab alive, every pointee or every slice of that
-// collection. Copy such an element out on its own (its DeepCopy) when it
-// must outlive the rest of a large message. Copies that track identity
-// allocate value by value, as the memo knows values by their address.
+// keeps its whole slab alive: every pointee of that collection, or every
+// slice of that element type in the message (one line's Tags keep the
+// Tags of all lines, all products and the order). Copy such an element
+// out on its own (its DeepCopy) when it must outlive the rest of a large
+// message. Copies that track identity allocate value by value, as the
+// memo knows values by their address.
 //
 // # Identity
 //

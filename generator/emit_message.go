@@ -86,8 +86,17 @@ func emitDeepCopyInto(f *jen.File, m *messagePlan) {
 				g.List(jen.Id("h").Dot("root"), jen.Id("h").Dot("rootOut")).Op("=").List(jen.Id("in"), jen.Id("out"))
 			}
 		}
+		for _, rs := range m.slabs {
+			g.Var().Id(rs.count).Int()
+		}
+		for _, sp := range m.wholes {
+			g.Var().Id(sp.whole).Index().Add(typeCode(sp.elem))
+		}
 		// *out now holds *in; fix what must not be shared.
 		fix(g, m.root)
+		for _, rs := range m.slabs {
+			fillSlab(g, rs)
+		}
 		if m.memo != nil {
 			g.Id("h").Dot("release").Call()
 		}
@@ -372,9 +381,57 @@ func pointerBody(g *jen.Group, s *step, p *types.Pointer) {
 	}
 }
 
+// fillSlab allocates the message's slab rs, now that every slice it
+// holds is counted, and gives each its part in place of the source slice
+// that the copy kept meanwhile.
+func fillSlab(g *jen.Group, rs *rootSlab) {
+	g.Id(rs.name).Op(":=").Make(jen.Index().Add(typeCode(rs.elem)), jen.Id(rs.count))
+	for _, f := range rs.fills {
+		coll := jen.Id("out").Dot(strings.Join(f.path, "."))
+		if f.whole != "" {
+			coll = jen.Id(f.whole)
+		}
+		if f.field == "" {
+			carve(g, rs.name, coll)
+			continue
+		}
+		g.For(jen.Id("i").Op(":=").Range().Add(coll.Clone())).BlockFunc(func(g *jen.Group) {
+			g.Id("o").Op(":=").Op("&").Add(coll.Clone()).Index(jen.Id("i"))
+			carve(g, rs.name, jen.Id("o").Dot(f.field))
+		})
+	}
+}
+
+// carve gives the slice at place, if not nil, its part of slab: a copy of
+// what it holds, its capacity cut to its length, so that an append never
+// writes into a neighbour.
+func carve(g *jen.Group, slab string, place *jen.Statement) {
+	g.If(place.Clone().Op("!=").Nil()).Block(
+		jen.Id("n").Op(":=").Copy(jen.Id(slab), place.Clone()),
+		place.Clone().Op("=").Id(slab).Index(jen.Empty(), jen.Id("n"), jen.Id("n")),
+		jen.Id(slab).Op("=").Id(slab).Index(jen.Id("n"), jen.Empty()),
+	)
+}
+
+// wholes records, after a collection's loop, the used part of each of its
+// pointee slabs that a message slab fills.
+func wholes(g *jen.Group, s *step) {
+	for _, sp := range s.slabs {
+		if sp.whole != "" {
+			g.Id(sp.whole).Op("=").Id(sp.whole).Index(jen.Empty(), jen.Len(jen.Id(sp.whole)).Op("-").Len(jen.Id(sp.name)))
+		}
+	}
+}
+
 // sliceBody copies a non-nil slice from inE to outE, both of s's type.
 func sliceBody(g *jen.Group, s *step, inE, outE expr, deref bool) {
 	if s.elem.how == actAssign {
+		if sp := s.fromSlab; sp != nil && sp.shared != nil {
+			// Counted now, carved from the message's slab at the end;
+			// until then the copy holds the source's slice.
+			g.Id(sp.shared.count).Op("+=").Len(outE())
+			return
+		}
 		if sp := s.fromSlab; sp != nil {
 			// Carved from the slab, its capacity cut to its length, so
 			// that an append never writes into a neighbour.
@@ -401,6 +458,7 @@ func sliceBody(g *jen.Group, s *step, inE, outE expr, deref bool) {
 	g.For(jen.Id("i").Op(":=").Range().Id("src")).BlockFunc(func(g *jen.Group) {
 		place(g, s.elem, id("src").idx(), id("dst").idx(), false, false, true)
 	})
+	wholes(g, s)
 	g.Add(outE()).Op("=").Id("dst")
 }
 
@@ -418,6 +476,7 @@ func mapBody(g *jen.Group, s *step, inE, outE expr) {
 	g.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Add(inE())).BlockFunc(func(g *jen.Group) {
 		mapValue(g, s.elem)
 	})
+	wholes(g, s)
 	g.Add(outE()).Op("=").Id("m")
 }
 
@@ -426,9 +485,15 @@ func mapBody(g *jen.Group, s *step, inE, outE expr) {
 // over coll counts.
 func slabs(g *jen.Group, s *step, coll expr, isMap bool) {
 	for _, sp := range s.slabs {
+		if sp.shared != nil {
+			continue // the message's slab: counted as the loop goes
+		}
 		slab := jen.Index().Add(typeCode(sp.elem))
 		if sp.pointees {
 			g.Id(sp.name).Op(":=").Make(slab, jen.Len(coll()))
+			if sp.whole != "" {
+				g.Id(sp.whole).Op("=").Id(sp.name)
+			}
 			continue
 		}
 		g.Var().Id(sp.name).Add(slab.Clone())

@@ -201,6 +201,12 @@ type messagePlan struct {
 	seeded bool
 	// memo is the memo tables of the copy; nil when no helper keeps one.
 	memo *memoPlan
+	// slabs are the message's slabs, one per element type of the slices
+	// the root holds in its fields and collections (rootSlab); copies that
+	// track identity have none.
+	slabs []*rootSlab
+	// wholes are the pointee slabs whose used part the fills of slabs read.
+	wholes []*slabPlan
 	// wire is the wire codec of the type and what it needs (plan_wire.go).
 	wire *wirePlan
 	// noWire says why the type has no wire codec (without the wire
@@ -303,7 +309,8 @@ type step struct {
 // slabPlan is one backing array shared by the copies of a collection's
 // elements: the pointees of a slice or map of pointers (pointees), or the
 // slices of sendable elements held in one field of every element (path),
-// counted in a first pass over the collection. A value carved from a slab
+// counted in a first pass over the collection unless the message's slab
+// of their element type holds them (shared). A value carved from a slab
 // keeps the whole slab alive (see the package doc).
 type slabPlan struct {
 	name     string     // the variable holding what is left of the slab
@@ -311,6 +318,36 @@ type slabPlan struct {
 	pointees bool       // the pointees of the collection's elements
 	path     []string   // else the field of each element (or pointee)
 	deref    bool       // the collection's elements are pointers (nil skipped)
+	// shared: the slices are carved from the message's slab of their
+	// element type instead: counted as they are reached, filled at the end.
+	shared *rootSlab
+	// whole names the variable, declared with the message's slabs, that
+	// keeps this pointee slab's used part for the fill loops of shared.
+	whole string
+}
+
+// rootSlab is one backing array for the slices of one sendable element
+// type that the root holds, in its fields and in the elements (or
+// pointees) of its collections: all the Tags of all line items, of all
+// products and of the order in one allocation. Each such slice is counted
+// where the copy reaches it and keeps its source meanwhile; once all is
+// copied, one make allocates the slab and the fills give every slice its
+// part. A collection thus needs no counting pass of its own (a map is
+// iterated once), and the message one allocation per element type.
+type rootSlab struct {
+	name  string     // the slab variable
+	count string     // the counter, declared before the copy
+	elem  types.Type // the element type
+	fills []slabFill // in the order the copy reaches them
+}
+
+// slabFill is one place whose slices a rootSlab fills.
+type slabFill struct {
+	path  []string // the root's field: out.Tags, out.Items
+	field string   // the field of each element, "" when path is the slice
+	// whole: the elements are the pointees carved from this slab variable
+	// (path then only names the collection, for reading).
+	whole string
 }
 
 // interiorPlan is one field whose address is entered in a memo table.
@@ -409,6 +446,9 @@ func (p *planner) planMessage(m *messagePlan) bool {
 		h := c.queue[0]
 		c.queue = c.queue[1:]
 		c.planHelper(h)
+	}
+	if c.mode != modeTracked {
+		c.planRootSlabs(m.root)
 	}
 	if c.mode == modeTracked {
 		c.rootInteriors(m.root)
@@ -600,6 +640,131 @@ func (c *copyPlanner) planSlabs(s *step) {
 		sp := &slabPlan{name: c.unique("slab" + upper(f.name)), elem: sl.Elem(), path: []string{f.name}, deref: deref}
 		fs.fromSlab = sp
 		s.slabs = append(s.slabs, sp)
+	}
+}
+
+// unwrap returns the step that copies s's underlying type inline.
+func unwrap(s *step) *step {
+	for s != nil && s.how == actInline && s.under != nil {
+		s = s.under
+	}
+	return s
+}
+
+// planRootSlabs gathers the slices of sendable elements that the root
+// struct holds, in its fields (through inline structs) and in the elements
+// or pointees of its inline slices and of its maps of pointers, into one
+// rootSlab per element type. A type is gathered when that saves an
+// allocation or a counting pass: found in two places or more, or in a
+// collection. Slices deeper down (in a collection's element's collection,
+// behind a pointer) keep the slabs of their own collection.
+func (c *copyPlanner) planRootSlabs(root *step) {
+	s := unwrap(root)
+	if s == nil || s.how != actInline {
+		return
+	}
+	if _, ok := types.Unalias(s.t).(*types.Struct); !ok {
+		return
+	}
+	type site struct {
+		fill  slabFill
+		coll  bool
+		slab  *slabPlan // a collection's field slab, else nil
+		self  *step     // a field slice, else nil
+		owner *slabPlan // the pointee slab of the collection, if filled over it
+	}
+	var elems []types.Type
+	sites := map[int][]site{}
+	group := func(t types.Type) int {
+		for i, e := range elems {
+			if types.Identical(e, t) {
+				return i
+			}
+		}
+		elems = append(elems, t)
+		return len(elems) - 1
+	}
+	var walk func(s *step, path []string)
+	walk = func(s *step, path []string) {
+		for _, f := range s.fields {
+			p := append(path[:len(path):len(path)], f.name)
+			fs := unwrap(f.step)
+			if fs == nil || fs.how != actInline {
+				continue
+			}
+			switch u := types.Unalias(fs.t).(type) {
+			case *types.Struct:
+				walk(fs, p)
+			case *types.Slice:
+				if fs.elem.how == actAssign {
+					g := group(u.Elem())
+					sites[g] = append(sites[g], site{fill: slabFill{path: p}, self: fs})
+					continue
+				}
+				c.rootCollection(fs, p, false, func(sp, owner *slabPlan, fill slabFill) {
+					g := group(sp.elem)
+					sites[g] = append(sites[g], site{fill: fill, coll: true, slab: sp, owner: owner})
+				})
+			case *types.Map:
+				c.rootCollection(fs, p, true, func(sp, owner *slabPlan, fill slabFill) {
+					g := group(sp.elem)
+					sites[g] = append(sites[g], site{fill: fill, coll: true, slab: sp, owner: owner})
+				})
+			}
+		}
+	}
+	walk(s, nil)
+	for g, e := range elems {
+		list := sites[g]
+		coll := false
+		for _, st := range list {
+			coll = coll || st.coll
+		}
+		if len(list) < 2 && !coll {
+			continue
+		}
+		rs := &rootSlab{name: c.unique("slab" + hint(e)), count: c.unique("n" + hint(e)), elem: e}
+		for _, st := range list {
+			if st.owner != nil {
+				if st.owner.whole == "" {
+					st.owner.whole = c.unique("all" + hint(st.owner.elem))
+					c.m.wholes = append(c.m.wholes, st.owner)
+				}
+				st.fill.whole = st.owner.whole
+			}
+			if st.self != nil {
+				st.self.fromSlab = &slabPlan{name: rs.name, elem: e, shared: rs}
+			} else {
+				st.slab.shared = rs
+				st.slab.name = rs.name
+			}
+			rs.fills = append(rs.fills, st.fill)
+		}
+		c.m.slabs = append(c.m.slabs, rs)
+	}
+}
+
+// rootCollection reports the field slabs of collection step s, at path of
+// the root, that a rootSlab can fill: every one of a slice, whose
+// elements stay in place, and those of a map's pointees; a map's struct
+// values are copied through a local, and keep their counting pass.
+func (c *copyPlanner) rootCollection(s *step, path []string, isMap bool, add func(sp, owner *slabPlan, fill slabFill)) {
+	var owner *slabPlan
+	for _, sp := range s.slabs {
+		if sp.pointees {
+			owner = sp
+		}
+	}
+	for _, sp := range s.slabs {
+		if sp.pointees || len(sp.path) != 1 {
+			continue
+		}
+		switch {
+		case sp.deref && owner != nil:
+			add(sp, owner, slabFill{path: path, field: sp.path[0]})
+		case !sp.deref && !isMap:
+			add(sp, nil, slabFill{path: path, field: sp.path[0]})
+		}
 	}
 }
 

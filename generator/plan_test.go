@@ -271,14 +271,41 @@ func TestPlanSlabs(t *testing.T) {
 		got[f.name] = strings.Join(s, " ")
 	}
 	for field, want := range map[string]string{
-		// Line is a message of the package: inlined, its slices from slabs.
-		"Lines":    "slabTags:Tags slabQty:Qty",
-		"Products": "slabProduct:* slabTags2:->Tags",
-		"Ptrs":     "slabProduct2:* slabTags3:->Tags",
-		"Tags":     "", // one slice: one allocation already
+		// Line is a message of the package: inlined, its slices from
+		// slabs, the message's slab of their element type.
+		"Lines":    "slabString:Tags slabInt:Qty",
+		"Products": "slabProduct:* slabString:->Tags",
+		"Ptrs":     "slabProduct2:* slabString:->Tags",
+		"Tags":     "", // a field: not a collection's slab
 	} {
 		if got[field] != want {
 			t.Errorf("Order.%s slabs = %q, want %q", field, got[field], want)
+		}
+	}
+	// One slab per element type for all the root's slices: the Tags of
+	// every line, of every product (through the pointee slabs' used parts)
+	// and of the order; the order's own Tags are carved from it too.
+	var slabs []string
+	for _, rs := range m.slabs {
+		var fills []string
+		for _, f := range rs.fills {
+			what := strings.Join(f.path, ".")
+			if f.whole != "" {
+				what = f.whole
+			}
+			if f.field != "" {
+				what += "[]." + f.field
+			}
+			fills = append(fills, what)
+		}
+		slabs = append(slabs, rs.name+"("+rs.count+"):"+strings.Join(fills, ","))
+	}
+	if got, want := strings.Join(slabs, " "), "slabString(nString):Lines[].Tags,allProduct[].Tags,allProduct2[].Tags,Tags slabInt(nInt):Lines[].Qty"; got != want {
+		t.Errorf("Order's slabs = %q, want %q", got, want)
+	}
+	for _, f := range m.root.fields {
+		if f.name == "Tags" && (f.step.fromSlab == nil || f.step.fromSlab.shared == nil) {
+			t.Errorf("Order.Tags is not carved from the message's slab")
 		}
 	}
 	// A copy that tracks identity keeps one allocation per value.

@@ -16,24 +16,16 @@ import (
 //isolategen:fingerprint 525f4f6f38fead30
 func (in *Order) DeepCopyInto(out *Order) {
 	*out = *in
+	var nString int
+	var allProduct []Product
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
-		var slabTags []string
-		{
-			n := 0
-			for i := range src {
-				n += len(src[i].Tags)
-			}
-			slabTags = make([]string, n)
-		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				n := copy(slabTags, in.Tags)
-				out.Tags = slabTags[:n:n]
-				slabTags = slabTags[n:]
+				nString += len(out.Tags)
 			}
 		}
 		out.Items = dst
@@ -41,16 +33,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Products != nil {
 		m := make(map[string]*Product, len(in.Products))
 		slabProduct := make([]Product, len(in.Products))
-		var slabTags2 []string
-		{
-			n := 0
-			for _, v := range in.Products {
-				if v != nil {
-					n += len(v.Tags)
-				}
-			}
-			slabTags2 = make([]string, n)
-		}
+		allProduct = slabProduct
 		for k, v := range in.Products {
 			cp := v
 			if v != nil {
@@ -61,19 +44,17 @@ func (in *Order) DeepCopyInto(out *Order) {
 					in, out := *in, *out
 					*out = *in
 					if in.Tags != nil {
-						n := copy(slabTags2, in.Tags)
-						out.Tags = slabTags2[:n:n]
-						slabTags2 = slabTags2[n:]
+						nString += len(out.Tags)
 					}
 				}
 			}
 			m[k] = cp
 		}
+		allProduct = allProduct[:len(allProduct)-len(slabProduct)]
 		out.Products = m
 	}
 	if in.Tags != nil {
-		out.Tags = make([]string, len(in.Tags))
-		copy(out.Tags, in.Tags)
+		nString += len(out.Tags)
 	}
 	if in.Attrs != nil {
 		out.Attrs = maps.Clone(in.Attrs)
@@ -82,6 +63,28 @@ func (in *Order) DeepCopyInto(out *Order) {
 		in, out := &in.Shipping, &out.Shipping
 		*out = new(Address)
 		**out = **in
+	}
+	slabString := make([]string, nString)
+	for i := range out.Items {
+		o := &out.Items[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	for i := range allProduct {
+		o := &allProduct[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	if out.Tags != nil {
+		n := copy(slabString, out.Tags)
+		out.Tags = slabString[:n:n]
+		slabString = slabString[n:]
 	}
 }
 

@@ -16,31 +16,23 @@ import (
 //isolategen:fingerprint c0d93abf0dfc0af8
 func (in *Order) DeepCopyInto(out *Order) {
 	*out = *in
+	var nString int
+	var nBool int
+	var allAttr []Attr
 	{
 		in, out := &in.Audit, &out.Audit
 		if in.Changes != nil {
-			out.Changes = make([]string, len(in.Changes))
-			copy(out.Changes, in.Changes)
+			nString += len(out.Changes)
 		}
 	}
 	if in.Items != nil {
 		dst := make([]LineItem, len(in.Items))
 		src := in.Items[:len(dst)]
-		var slabTags []string
-		{
-			n := 0
-			for i := range src {
-				n += len(src[i].Tags)
-			}
-			slabTags = make([]string, n)
-		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				n := copy(slabTags, in.Tags)
-				out.Tags = slabTags[:n:n]
-				slabTags = slabTags[n:]
+				nString += len(out.Tags)
 			}
 			if in.Discount != nil {
 				in, out := &in.Discount, &out.Discount
@@ -61,16 +53,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Attrs != nil {
 		m := make(map[string]*Attr, len(in.Attrs))
 		slabAttr := make([]Attr, len(in.Attrs))
-		var slabFlags []bool
-		{
-			n := 0
-			for _, v := range in.Attrs {
-				if v != nil {
-					n += len(v.Flags)
-				}
-			}
-			slabFlags = make([]bool, n)
-		}
+		allAttr = slabAttr
 		for k, v := range in.Attrs {
 			cp := v
 			if v != nil {
@@ -81,19 +64,17 @@ func (in *Order) DeepCopyInto(out *Order) {
 					in, out := *in, *out
 					*out = *in
 					if in.Flags != nil {
-						n := copy(slabFlags, in.Flags)
-						out.Flags = slabFlags[:n:n]
-						slabFlags = slabFlags[n:]
+						nBool += len(out.Flags)
 					}
 				}
 			}
 			m[k] = cp
 		}
+		allAttr = allAttr[:len(allAttr)-len(slabAttr)]
 		out.Attrs = m
 	}
 	if in.Tags != nil {
-		out.Tags = make([]string, len(in.Tags))
-		copy(out.Tags, in.Tags)
+		nString += len(out.Tags)
 	}
 	{
 		in, out := &in.Totals, &out.Totals
@@ -137,8 +118,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 	{
 		in, out := &in.Ship, &out.Ship
 		if in.Lines != nil {
-			out.Lines = make([]string, len(in.Lines))
-			copy(out.Lines, in.Lines)
+			nString += len(out.Lines)
 		}
 	}
 	if in.Sizes != nil {
@@ -157,6 +137,39 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.memo != nil {
 		out.memo = make([]byte, len(in.memo))
 		copy(out.memo, in.memo)
+	}
+	slabString := make([]string, nString)
+	if out.Audit.Changes != nil {
+		n := copy(slabString, out.Audit.Changes)
+		out.Audit.Changes = slabString[:n:n]
+		slabString = slabString[n:]
+	}
+	for i := range out.Items {
+		o := &out.Items[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	if out.Tags != nil {
+		n := copy(slabString, out.Tags)
+		out.Tags = slabString[:n:n]
+		slabString = slabString[n:]
+	}
+	if out.Ship.Lines != nil {
+		n := copy(slabString, out.Ship.Lines)
+		out.Ship.Lines = slabString[:n:n]
+		slabString = slabString[n:]
+	}
+	slabBool := make([]bool, nBool)
+	for i := range allAttr {
+		o := &allAttr[i]
+		if o.Flags != nil {
+			n := copy(slabBool, o.Flags)
+			o.Flags = slabBool[:n:n]
+			slabBool = slabBool[n:]
+		}
 	}
 }
 

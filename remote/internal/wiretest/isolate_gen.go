@@ -19,24 +19,15 @@ import (
 //isolategen:fingerprint 242aae32ca413b98
 func (in *Job) DeepCopyInto(out *Job) {
 	*out = *in
+	var nString int
 	if in.Items != nil {
 		dst := make([]Item, len(in.Items))
 		src := in.Items[:len(dst)]
-		var slabTags []string
-		{
-			n := 0
-			for i := range src {
-				n += len(src[i].Tags)
-			}
-			slabTags = make([]string, n)
-		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				n := copy(slabTags, in.Tags)
-				out.Tags = slabTags[:n:n]
-				slabTags = slabTags[n:]
+				nString += len(out.Tags)
 			}
 		}
 		out.Items = dst
@@ -52,6 +43,15 @@ func (in *Job) DeepCopyInto(out *Job) {
 		in, out := &in.Ship, &out.Ship
 		*out = new(Address)
 		**out = **in
+	}
+	slabString := make([]string, nString)
+	for i := range out.Items {
+		o := &out.Items[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
 	}
 }
 

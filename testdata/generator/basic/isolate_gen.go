@@ -14,31 +14,21 @@ import (
 //isolategen:fingerprint caf04b0c83068196
 func (in *Order) DeepCopyInto(out *Order) {
 	*out = *in
+	var nString int
 	{
 		in, out := &in.Base, &out.Base
 		if in.Labels != nil {
-			out.Labels = make([]string, len(in.Labels))
-			copy(out.Labels, in.Labels)
+			nString += len(out.Labels)
 		}
 	}
 	if in.Lines != nil {
 		dst := make([]Line, len(in.Lines))
 		src := in.Lines[:len(dst)]
-		var slabTags []string
-		{
-			n := 0
-			for i := range src {
-				n += len(src[i].Tags)
-			}
-			slabTags = make([]string, n)
-		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				n := copy(slabTags, in.Tags)
-				out.Tags = slabTags[:n:n]
-				slabTags = slabTags[n:]
+				nString += len(out.Tags)
 			}
 			if in.Attr != nil {
 				in, out := &in.Attr, &out.Attr
@@ -165,8 +155,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 	{
 		in, out := &in.Opts, &out.Opts
 		if in.Hosts != nil {
-			out.Hosts = make([]string, len(in.Hosts))
-			copy(out.Hosts, in.Hosts)
+			nString += len(out.Hosts)
 		}
 	}
 	if in.note != nil {
@@ -177,6 +166,25 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.cache != nil {
 		out.cache = make([]byte, len(in.cache))
 		copy(out.cache, in.cache)
+	}
+	slabString := make([]string, nString)
+	if out.Base.Labels != nil {
+		n := copy(slabString, out.Base.Labels)
+		out.Base.Labels = slabString[:n:n]
+		slabString = slabString[n:]
+	}
+	for i := range out.Lines {
+		o := &out.Lines[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	if out.Opts.Hosts != nil {
+		n := copy(slabString, out.Opts.Hosts)
+		out.Opts.Hosts = slabString[:n:n]
+		slabString = slabString[n:]
 	}
 }
 

@@ -127,37 +127,21 @@ func (out *Line) DecodeIsolateWire(b []byte, d *runtime.WireDecoder) ([]byte, er
 //isolategen:fingerprint 4a2d288b33701561
 func (in *Order) DeepCopyInto(out *Order) {
 	*out = *in
+	var nString int
+	var nInt int
+	var allProduct []Product
+	var allProduct2 []Product
 	if in.Lines != nil {
 		dst := make([]Line, len(in.Lines))
 		src := in.Lines[:len(dst)]
-		var slabTags []string
-		{
-			n := 0
-			for i := range src {
-				n += len(src[i].Tags)
-			}
-			slabTags = make([]string, n)
-		}
-		var slabQty []int
-		{
-			n := 0
-			for i := range src {
-				n += len(src[i].Qty)
-			}
-			slabQty = make([]int, n)
-		}
 		for i := range src {
 			in, out := &src[i], &dst[i]
 			*out = *in
 			if in.Tags != nil {
-				n := copy(slabTags, in.Tags)
-				out.Tags = slabTags[:n:n]
-				slabTags = slabTags[n:]
+				nString += len(out.Tags)
 			}
 			if in.Qty != nil {
-				n := copy(slabQty, in.Qty)
-				out.Qty = slabQty[:n:n]
-				slabQty = slabQty[n:]
+				nInt += len(out.Qty)
 			}
 		}
 		out.Lines = dst
@@ -165,16 +149,7 @@ func (in *Order) DeepCopyInto(out *Order) {
 	if in.Products != nil {
 		m := make(map[string]*Product, len(in.Products))
 		slabProduct := make([]Product, len(in.Products))
-		var slabTags2 []string
-		{
-			n := 0
-			for _, v := range in.Products {
-				if v != nil {
-					n += len(v.Tags)
-				}
-			}
-			slabTags2 = make([]string, n)
-		}
+		allProduct = slabProduct
 		for k, v := range in.Products {
 			cp := v
 			if v != nil {
@@ -185,30 +160,20 @@ func (in *Order) DeepCopyInto(out *Order) {
 					in, out := *in, *out
 					*out = *in
 					if in.Tags != nil {
-						n := copy(slabTags2, in.Tags)
-						out.Tags = slabTags2[:n:n]
-						slabTags2 = slabTags2[n:]
+						nString += len(out.Tags)
 					}
 				}
 			}
 			m[k] = cp
 		}
+		allProduct = allProduct[:len(allProduct)-len(slabProduct)]
 		out.Products = m
 	}
 	if in.Ptrs != nil {
 		dst := make([]*Product, len(in.Ptrs))
 		src := in.Ptrs[:len(dst)]
 		slabProduct2 := make([]Product, len(src))
-		var slabTags3 []string
-		{
-			n := 0
-			for i := range src {
-				if src[i] != nil {
-					n += len(src[i].Tags)
-				}
-			}
-			slabTags3 = make([]string, n)
-		}
+		allProduct2 = slabProduct2
 		for i := range src {
 			if src[i] != nil {
 				in, out := &src[i], &dst[i]
@@ -218,18 +183,55 @@ func (in *Order) DeepCopyInto(out *Order) {
 					in, out := *in, *out
 					*out = *in
 					if in.Tags != nil {
-						n := copy(slabTags3, in.Tags)
-						out.Tags = slabTags3[:n:n]
-						slabTags3 = slabTags3[n:]
+						nString += len(out.Tags)
 					}
 				}
 			}
 		}
+		allProduct2 = allProduct2[:len(allProduct2)-len(slabProduct2)]
 		out.Ptrs = dst
 	}
 	if in.Tags != nil {
-		out.Tags = make([]string, len(in.Tags))
-		copy(out.Tags, in.Tags)
+		nString += len(out.Tags)
+	}
+	slabString := make([]string, nString)
+	for i := range out.Lines {
+		o := &out.Lines[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	for i := range allProduct {
+		o := &allProduct[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	for i := range allProduct2 {
+		o := &allProduct2[i]
+		if o.Tags != nil {
+			n := copy(slabString, o.Tags)
+			o.Tags = slabString[:n:n]
+			slabString = slabString[n:]
+		}
+	}
+	if out.Tags != nil {
+		n := copy(slabString, out.Tags)
+		out.Tags = slabString[:n:n]
+		slabString = slabString[n:]
+	}
+	slabInt := make([]int, nInt)
+	for i := range out.Lines {
+		o := &out.Lines[i]
+		if o.Qty != nil {
+			n := copy(slabInt, o.Qty)
+			o.Qty = slabInt[:n:n]
+			slabInt = slabInt[n:]
+		}
 	}
 }
 
