@@ -106,7 +106,7 @@ func NewReceivePort[T any](ctx context.Context, opts ...PortOption) *ReceivePort
 	if o := Current(ctx); o != nil {
 		o.mu.Lock()
 		if o.killed {
-			p.closed, p.closeErr, p.closedCh = true, o.portErr, closedChan
+			p.closed, p.closeErr, p.closedCh = true, o.portErrLocked(), closedChan
 		} else {
 			p.owner = o
 			p.idx = len(o.ports)
@@ -297,7 +297,7 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	// The owner's own ctx ends only by a kill, which closes the port first
 	// and wakes its receivers: no need to watch it (a select costs more than
 	// a plain channel receive).
-	ownCtx := o != nil && ctx == o.ctx
+	ownCtx := o != nil && ctx == o.context()
 	p.mu.Lock()
 	// The flags are read under p.mu: Pause's barrier relies on it.
 	if o != nil && o.state.Load()&flagMask != 0 {
@@ -369,7 +369,7 @@ func (p *port[T]) await(w *waiter[T], o *Isolate, ctxDone <-chan struct{}) (v T,
 // pause). Lock order: owner.mu, then p.mu.
 func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	o := p.owner
-	ownCtx := o != nil && ctx == o.ctx // see receive
+	ownCtx := o != nil && ctx == o.context() // see receive
 	for {
 		paused := false
 		var unpaused chan struct{}
