@@ -283,10 +283,12 @@ const (
 	blockedOne = 1 << 8 // one blocked receive, in Isolate.state
 )
 
-// Bits of Isolate.state that say done or ctxDone is set.
+// Bits of Isolate.state beside the flags: done or ctxDone is set; killed
+// is (a start need not lock to see it).
 const (
 	madeDone    uint64 = 1 << 3
 	madeCtxDone uint64 = 1 << 4
+	stateKilled uint64 = 1 << 5
 )
 
 // enterBlocked counts a receive from an own port as blocked, unless the
@@ -752,6 +754,9 @@ func run[E entrant](e E) {
 // start holds the entry while the isolate was spawned paused; it reports
 // whether the entry may run.
 func (o *Isolate) start() bool {
+	if !o.startPaused && o.state.Load()&(flagKill|stateKilled) == 0 {
+		return true // neither killed nor asked to be: no need to lock
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.startPaused {
@@ -800,6 +805,7 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 	}
 	o.killed = true
 	o.portsKilled = portErr == ErrKilled
+	o.state.Or(stateKilled)
 	o.state.And(^flagKill)
 	for _, p := range o.ports {
 		p.setIndex(-1)
@@ -1166,8 +1172,7 @@ func (o *Isolate) Wait(ctx context.Context) error {
 			}
 		}
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	// Final once the isolate has ended, and written before it did.
 	return o.outcome
 }
 
