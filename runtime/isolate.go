@@ -89,7 +89,8 @@ type Isolate struct {
 	done    chan struct{}
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
 	// something for the next receive to do, and the made bits; above them
-	// the number of receives from own ports blocked now. One word, so that a receive can
+	// the number of receives blocked now that are not listed as waiters of
+	// a port (see setFlagUnlessBlocked). One word, so that a receive can
 	// block without taking mu, and Kill and Ping (under mu) still see
 	// either the receive blocked or their flag seen by it.
 	state       atomic.Uint64
@@ -291,26 +292,19 @@ const (
 	stateKilled uint64 = 1 << 5
 )
 
-// enterBlocked counts a receive from an own port as blocked, unless the
-// isolate has an event for it (a flag): then it reports false and counts
-// nothing.
-func (o *Isolate) enterBlocked() bool {
-	for {
-		s := o.state.Load()
-		if s&flagMask != 0 {
-			return false
-		}
-		if o.state.CompareAndSwap(s, s+blockedOne) {
-			return true
-		}
-	}
-}
-
-// leaveBlocked undoes enterBlocked, or the count a receive made under mu.
+// leaveBlocked undoes the count of a receive that waits under mu (paused).
 func (o *Isolate) leaveBlocked() { o.state.Add(^uint64(blockedOne - 1)) }
 
 // setFlagUnlessBlocked sets flag for the next receive and reports true,
-// unless a receive is blocked now: then it reports false. Called under mu.
+// unless a receive is blocked now: then it reports false, and the flag is
+// not left set. Called under mu.
+//
+// A receive waiting for a message is listed as a waiter of its port (under
+// the port's lock, having seen no flag there); one that lists itself after
+// the flag is set sees the flag. So a look at each port, under its lock,
+// after setting the flag, finds every blocked receive, and a receive costs
+// no count in the state word. Receives that wait otherwise (paused) and idle
+// pool members are counted there (blockedOne).
 func (o *Isolate) setFlagUnlessBlocked(flag uint64) bool {
 	for {
 		s := o.state.Load()
@@ -318,9 +312,18 @@ func (o *Isolate) setFlagUnlessBlocked(flag uint64) bool {
 			return false
 		}
 		if o.state.CompareAndSwap(s, s|flag) {
-			return true
+			break
 		}
 	}
+	for _, p := range o.ports {
+		if p.waiting() {
+			if flag != flagPing || o.rare == nil || len(o.rare.pings) == 0 {
+				o.state.And(^flag) // no earlier Ping waits for it
+			}
+			return false
+		}
+	}
+	return true
 }
 
 // ping is one waiting Ping; ok is set, under mu, before c closes when the
@@ -335,6 +338,7 @@ type ping struct {
 type ownedPort interface {
 	shut(err error)
 	barrier()
+	waiting() bool
 	index() int
 	setIndex(int)
 }

@@ -289,9 +289,9 @@ func (p *port[T]) passOnLocked() {
 }
 
 // receive is Receive. While its isolate has no event pending (no flag set),
-// it takes only the port's lock, also to block: the owner's state word
-// counts it as blocked without the owner's lock (see Isolate.state).
-// Otherwise it is receiveSlow.
+// it takes only the port's lock, also to block: its waiter, listed on the
+// port, is what shows Kill and Ping that it is blocked (see
+// Isolate.setFlagUnlessBlocked). Otherwise it is receiveSlow.
 func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	o := p.owner
 	// The owner's own ctx ends only by a kill, which closes the port first
@@ -321,21 +321,15 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 		p.mu.Unlock()
 		return v, ctx.Err()
 	}
+	// Listed, having seen no flag: Kill and Ping find this receive
+	// blocked (see Isolate.setFlagUnlessBlocked).
 	w := p.waitLocked()
 	p.mu.Unlock()
-	if o != nil && !o.enterBlocked() {
-		// An event arrived since: receiveSlow handles it, unless a
-		// message or the close reached this receive first.
-		if v, err, done := p.stopWaiting(w); done {
-			return v, err
-		}
-		return p.receiveSlow(ctx)
-	}
 	var ctxDone <-chan struct{}
 	if !ownCtx {
 		ctxDone = ctx.Done()
 	}
-	if v, err, done := p.await(w, o, ctxDone); done {
+	if v, err, done := p.await(w, ctxDone); done {
 		return v, err
 	}
 	// Look again: an event is pending, or ctx ended (receiveSlow returns
@@ -343,24 +337,17 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	return p.receiveSlow(ctx)
 }
 
-// await blocks a receive until w is signalled or ctxDone closes, then
-// counts it as no longer blocked in o; done is false when the receive must
-// look again.
-func (p *port[T]) await(w *waiter[T], o *Isolate, ctxDone <-chan struct{}) (v T, err error, done bool) {
+// await blocks a receive until w is signalled or ctxDone closes; done is
+// false when the receive must look again.
+func (p *port[T]) await(w *waiter[T], ctxDone <-chan struct{}) (v T, err error, done bool) {
 	if ctxDone == nil {
 		<-w.wake // a plain receive costs less than a select
 	} else {
 		select {
 		case <-w.wake:
 		case <-ctxDone:
-			if o != nil {
-				o.leaveBlocked()
-			}
 			return p.stopWaiting(w)
 		}
-	}
-	if o != nil {
-		o.leaveBlocked()
 	}
 	return p.outcome(w)
 }
@@ -410,8 +397,11 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		}
 		p.mu.Unlock()
 		if o != nil {
-			// Blocked, under mu: Kill and Ping act at once from now on.
-			o.state.Add(blockedOne)
+			// Blocked, under mu: Kill and Ping act at once from now on
+			// (a waiter is listed; a paused receive is counted).
+			if paused {
+				o.state.Add(blockedOne)
+			}
 			o.mu.Unlock()
 		}
 		var ctxDone <-chan struct{}
@@ -419,7 +409,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			ctxDone = ctx.Done()
 		}
 		if !paused {
-			if v, err, done := p.await(w, o, ctxDone); done {
+			if v, err, done := p.await(w, ctxDone); done {
 				return v, err
 			}
 			continue
@@ -593,6 +583,13 @@ func (p *port[T]) shut(err error) {
 		}
 	}
 	p.mu.Unlock()
+}
+
+// waiting reports whether a receive waits for a message on the port.
+func (p *port[T]) waiting() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waiters.head != nil
 }
 
 // barrier waits until no Receive holds the port's lock, so that every later
