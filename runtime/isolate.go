@@ -105,6 +105,7 @@ type Isolate struct {
 	outcomeSet  bool // outcome is final
 	errorsFatal bool
 	portsKilled bool // the ports closed with ErrKilled, not ErrClosed
+	doneClosed  bool // the isolate has ended: done is closed (or will be closedChan)
 	mu          sync.Mutex
 	// ctxMu guards the context's own state: ctxDone's making and
 	// afterFuncs. It is never held while calling out.
@@ -382,7 +383,11 @@ func (c *isolateContext) Done() <-chan struct{} {
 	c.ctxMu.Lock()
 	defer c.ctxMu.Unlock()
 	if c.ctxDone == nil {
-		c.ctxDone = make(chan struct{})
+		if c.ctxEnd.Load() != nil {
+			c.ctxDone = closedChan // ended before anyone asked
+		} else {
+			c.ctxDone = make(chan struct{})
+		}
 		c.state.Or(madeCtxDone)
 	}
 	return c.ctxDone
@@ -460,10 +465,7 @@ func (o *Isolate) cancelContext(cause error) {
 	o.ctxEnd.Store(end)
 	if o.ctxDone != nil {
 		close(o.ctxDone)
-	} else {
-		o.ctxDone = closedChan
-		o.state.Or(madeCtxDone)
-	}
+	} // else Done, seeing ctxEnd, hands out closedChan
 	afters := o.afterFuncs
 	o.afterFuncs = nil
 	o.ctxMu.Unlock()
@@ -810,7 +812,9 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 	o.killed = true
 	o.portsKilled = portErr == ErrKilled
 	o.state.Or(stateKilled)
-	o.state.And(^flagKill)
+	if o.state.Load()&flagKill != 0 {
+		o.state.And(^flagKill)
+	}
 	for _, p := range o.ports {
 		p.setIndex(-1)
 		p.shut(portErr)
@@ -1140,20 +1144,22 @@ func (o *Isolate) Done() <-chan struct{} {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.done == nil {
-		o.done = make(chan struct{})
+		if o.doneClosed {
+			o.done = closedChan // ended before anyone asked
+		} else {
+			o.done = make(chan struct{})
+		}
 		o.state.Or(madeDone)
 	}
 	return o.done
 }
 
-// closeDoneLocked closes done, or sets it closed if nobody asked for it yet;
-// under mu.
+// closeDoneLocked closes done, or notes it closed if nobody asked for it
+// yet; under mu.
 func (o *Isolate) closeDoneLocked() {
+	o.doneClosed = true
 	if o.done != nil {
 		close(o.done)
-	} else {
-		o.done = closedChan
-		o.state.Or(madeDone)
 	}
 }
 
