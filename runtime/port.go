@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -69,12 +68,13 @@ type port[T any] struct {
 	closed      bool
 	closeErr    error
 	sendWaiters int
-	room        chan struct{}                // cap 1: a message was taken, or the port closed (bounded ports)
-	closedCh    chan struct{}                // closed on close, for receivers of a paused isolate (made on first wait)
-	copy        copier[T]                    // nil: send the plain value
-	owner       *Isolate                     // nil: belongs to no isolate
-	idx         int                          // position in owner.ports, -1 when not there; guarded by owner.mu
-	spare       [2]atomic.Pointer[waiter[T]] // waiters kept for the next blocked receives
+	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
+	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
+	copy        copier[T]     // nil: send the plain value
+	owner       *Isolate      // nil: belongs to no isolate
+	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
+	free        *waiter[T]    // a waiter for the next blocked receive
+	signalled   *waiter[T]    // one whose signal may not have been taken yet
 }
 
 // closedChan is shared by ports that were closed before anyone waited.
@@ -251,13 +251,12 @@ func (p *port[T]) put(v T, force bool) error {
 		// relies on it): with an event pending, the receiver must look
 		// again rather than take the message.
 		if o := p.owner; p.q.n == 0 && (o == nil || o.state.Load()&flagMask == 0) {
-			w.v, w.what = v, gotMessage
+			p.signalLocked(w, wakeup[T]{v: v, what: gotMessage})
 		} else {
 			p.q.push(v)
-			w.what = gotRetry
+			p.signalLocked(w, wakeup[T]{what: gotRetry})
 		}
 		p.mu.Unlock()
-		w.wake <- struct{}{} // never blocks: one signal per wait
 		return nil
 	}
 	p.q.push(v)
@@ -282,8 +281,7 @@ func (p *port[T]) popLocked() T {
 func (p *port[T]) passOnLocked() {
 	if p.q.n > 0 {
 		if w := p.waiters.pop(); w != nil {
-			w.what = gotRetry
-			w.wake <- struct{}{}
+			p.signalLocked(w, wakeup[T]{what: gotRetry})
 		}
 	}
 }
@@ -340,16 +338,17 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 // await blocks a receive until w is signalled or ctxDone closes; done is
 // false when the receive must look again.
 func (p *port[T]) await(w *waiter[T], ctxDone <-chan struct{}) (v T, err error, done bool) {
+	var got wakeup[T]
 	if ctxDone == nil {
-		<-w.wake // a plain receive costs less than a select
+		got = <-w.wake // a plain receive costs less than a select
 	} else {
 		select {
-		case <-w.wake:
+		case got = <-w.wake:
 		case <-ctxDone:
 			return p.stopWaiting(w)
 		}
 	}
-	return p.outcome(w)
+	return p.outcome(got)
 }
 
 // receiveSlow is Receive when its isolate has an event pending (kill, ping,
@@ -426,14 +425,19 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 }
 
 // waiter is one blocked Receive. Whoever takes it off the port's list (a
-// sender, the close, a pass-on) sets what it got and then signals wake; the
-// receive reads it after the signal, without the port's lock.
+// sender, the close, a pass-on) sends it what it got on wake, under the
+// port's lock; the receive takes that from wake, and does not touch the
+// waiter again. So the port knows, under its lock, when a waiter is free
+// for another receive: once its wake is empty again (see signalLocked).
 type waiter[T any] struct {
 	next *waiter[T]
-	v    T     // gotMessage: the message handed over
-	err  error // gotClosed: the port's close error
+	wake chan wakeup[T] // cap 1: one signal per wait
+}
+
+// wakeup is what a waiter got: a message, the close, or a retry.
+type wakeup[T any] struct {
+	v    T // gotMessage: the message handed over
 	what uint8
-	wake chan struct{} // cap 1: one signal per wait
 }
 
 // What a waiter got.
@@ -489,57 +493,69 @@ func (l *waitList[T]) remove(w *waiter[T]) bool {
 	return false
 }
 
-// waitLocked lists a waiter for a receive about to block: a spare one, or a
-// new one.
+// waitLocked lists a waiter for a receive about to block: a free one, or
+// a new one.
 func (p *port[T]) waitLocked() *waiter[T] {
-	var w *waiter[T]
-	for i := range p.spare {
-		if w = p.spare[i].Swap(nil); w != nil {
-			break
-		}
+	w := p.free
+	switch {
+	case w != nil:
+		p.free = nil
+	case p.signalled != nil && len(p.signalled.wake) == 0:
+		w, p.signalled = p.signalled, nil
+	default:
+		w = &waiter[T]{wake: make(chan wakeup[T], 1)}
 	}
-	if w == nil {
-		w = &waiter[T]{wake: make(chan struct{}, 1)}
-	}
-	w.what = 0
 	p.waiters.push(w)
 	return w
 }
 
-// release keeps w for a later receive, once its receive has read it.
-func (p *port[T]) release(w *waiter[T]) {
-	var zero T
-	w.v, w.err = zero, nil
-	for i := range p.spare {
-		if p.spare[i].CompareAndSwap(nil, w) {
-			return
-		}
+// signalLocked sends w, taken off the list, what it got. Under the lock,
+// so that an empty wake means its receive has taken the signal: a receive
+// parked on wake takes it before the send returns, and one that was not
+// yet takes it later. w is kept for a later receive: free at once if its
+// signal was taken, else as signalled, free once its wake is empty.
+func (p *port[T]) signalLocked(w *waiter[T], got wakeup[T]) {
+	w.wake <- got // never blocks: one signal per wait
+	if len(w.wake) == 0 {
+		p.keepLocked(w)
+		return
+	}
+	if s := p.signalled; s != nil && len(s.wake) == 0 {
+		p.keepLocked(s)
+	}
+	p.signalled = w
+}
+
+// keepLocked keeps w, no longer used, for a later receive.
+func (p *port[T]) keepLocked(w *waiter[T]) {
+	if p.free == nil {
+		p.free = w
 	}
 }
 
 // stopWaiting ends a wait that its receive gives up (its ctx ended, or an
 // event is pending). If w was still listed, nothing reached it: done is
-// false. Otherwise a message or the close did, or will at once: that is the
-// outcome.
+// false. Otherwise a message or the close did: that is the outcome.
 func (p *port[T]) stopWaiting(w *waiter[T]) (v T, err error, done bool) {
 	p.mu.Lock()
 	listed := p.waiters.remove(w)
+	if listed {
+		p.keepLocked(w)
+	}
 	p.mu.Unlock()
 	if listed {
-		p.release(w)
 		return v, nil, false
 	}
-	<-w.wake
-	return p.outcome(w)
+	return p.outcome(<-w.wake)
 }
 
-// outcome is what w got, read after its signal; done is false for a retry.
-// A message handed over while the isolate was being killed or ending is
-// not delivered: the port closed, as Receive reports.
-func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
-	switch w.what {
+// outcome is what a waiter got, taken from its wake; done is false for a
+// retry. A message handed over while the isolate was being killed or
+// ending is not delivered: the port closed, as Receive reports.
+func (p *port[T]) outcome(got wakeup[T]) (v T, err error, done bool) {
+	switch got.what {
 	case gotMessage:
-		v, done = w.v, true
+		v, done = got.v, true
 		if o := p.owner; o != nil && o.ctxEnd.Load() != nil {
 			// Its ports closed before its context ended.
 			var zero T
@@ -548,7 +564,8 @@ func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
 			p.mu.Unlock()
 		}
 	case gotClosed:
-		err, done = w.err, true
+		// Set once, before the signal was sent.
+		err, done = p.closeErr, true
 		if o := p.owner; o != nil {
 			// A kill closes the ports, then cancels the context, under the
 			// owner's lock: wait for it, so that the receive that reports
@@ -557,7 +574,6 @@ func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
 			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
 		}
 	}
-	p.release(w)
 	return v, err, done
 }
 
@@ -573,8 +589,7 @@ func (p *port[T]) shut(err error) {
 			close(p.closedCh)
 		}
 		for w := p.waiters.pop(); w != nil; w = p.waiters.pop() {
-			w.what, w.err = gotClosed, err
-			w.wake <- struct{}{}
+			p.signalLocked(w, wakeup[T]{what: gotClosed})
 		}
 		// Blocked senders wait on room alone; each one woken passes the
 		// wake-up on.
