@@ -736,9 +736,8 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 	return err, false
 }
 
-// run is the isolate's goroutine. Generic, so that go run(s) captures s
-// alone (a smaller closure than for an interface).
-func run[E entrant](e E) {
+// run is the isolate's goroutine.
+func run(e entrant) {
 	o := e.isolate()
 	returned := false
 	var rerr *RemoteError
