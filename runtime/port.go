@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -76,16 +75,6 @@ type port[T any] struct {
 	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
 	free        *waiter[T]    // a waiter for the next blocked receive
 	signalled   *waiter[T]    // one whose signal may not have been taken yet
-
-	// The receiving side of an unbounded port: a backlog that a receive
-	// finds in q is moved whole to out (under mu and rmu), and the
-	// receives that follow take it under rmu alone, not under mu, which
-	// the senders take. outHas is out.n > 0, set under mu and rmu, so that
-	// a receive looks at out first, and a receive about to wait under mu
-	// sees messages in out.
-	rmu    sync.Mutex
-	out    queue[T] // guarded by rmu
-	outHas atomic.Bool
 }
 
 // closedChan is shared by ports that were closed before anyone waited.
@@ -278,53 +267,6 @@ func (p *port[T]) put(v T, force bool) error {
 	return nil
 }
 
-// minBacklog is the length of q from which a receive moves it to out.
-const minBacklog = 64
-
-// takeLocked takes the next message, from q (out is empty). A backlog in
-// an unbounded port moves to out whole, unless another receive holds rmu:
-// the receives that take it then leave mu to the senders. A short one is
-// taken message by message: a receive that drained it at once would catch
-// up with its senders and wait for each message.
-func (p *port[T]) takeLocked() T {
-	if p.q.n >= minBacklog && p.limit == 0 && p.rmu.TryLock() {
-		if p.out.n == 0 {
-			p.q, p.out = p.out, p.q
-			v := p.out.pop()
-			p.outHas.Store(true)
-			p.rmu.Unlock()
-			p.passOnLocked()
-			return v
-		}
-		p.rmu.Unlock()
-	}
-	return p.popLocked()
-}
-
-// takeOut takes the next message from out, under rmu alone. It fails when
-// out is empty, or when the isolate has an event pending: Receive then
-// looks under mu.
-func (p *port[T]) takeOut() (v T, ok bool) {
-	p.rmu.Lock()
-	// The flags are read under rmu too: Pause's barrier relies on it.
-	if o := p.owner; p.out.n == 0 || o != nil && o.state.Load()&flagMask != 0 {
-		p.rmu.Unlock()
-		return v, false
-	}
-	v = p.popOutLocked()
-	p.rmu.Unlock()
-	return v, true
-}
-
-// popOutLocked takes the next message from out; under rmu.
-func (p *port[T]) popOutLocked() T {
-	v := p.out.pop()
-	if p.out.n == 0 {
-		p.outHas.Store(false)
-	}
-	return v
-}
-
 func (p *port[T]) popLocked() T {
 	v := p.q.pop()
 	if p.sendWaiters > 0 {
@@ -337,7 +279,7 @@ func (p *port[T]) popLocked() T {
 // passOnLocked wakes a waiting receiver to look again when messages are
 // queued: one that was woken for them did not take them all.
 func (p *port[T]) passOnLocked() {
-	if p.q.n > 0 || p.outHas.Load() {
+	if p.q.n > 0 {
 		if w := p.waiters.pop(); w != nil {
 			p.signalLocked(w, wakeup[T]{what: gotRetry})
 		}
@@ -354,11 +296,6 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	// and wakes its receivers: no need to watch it (a select costs more than
 	// a plain channel receive).
 	ownCtx := o != nil && ctx == o.context()
-	if p.outHas.Load() {
-		if v, ok := p.takeOut(); ok {
-			return v, nil
-		}
-	}
 	p.mu.Lock()
 	// The flags are read under p.mu: Pause's barrier relies on it.
 	if o != nil && o.state.Load()&flagMask != 0 {
@@ -366,12 +303,8 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 		return p.receiveSlow(ctx)
 	}
 	switch {
-	case p.outHas.Load():
-		// Another receive moved a backlog to out since.
-		p.mu.Unlock()
-		return p.receive(ctx)
 	case p.q.n > 0:
-		v = p.takeLocked()
+		v = p.popLocked()
 		p.mu.Unlock()
 		return v, nil
 	case p.closed:
@@ -434,14 +367,11 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 				}
 			}
 		}
-		p.rmu.Lock()
 		p.mu.Lock()
 		done := true
 		switch {
 		case p.closed:
 			err = p.closeErr
-		case p.out.n > 0 && !paused:
-			v = p.popOutLocked()
 		case p.q.n > 0 && !paused:
 			v = p.popLocked()
 		case !ownCtx && ctx.Err() != nil:
@@ -450,7 +380,6 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		default:
 			done = false
 		}
-		p.rmu.Unlock()
 		if done {
 			p.mu.Unlock()
 			if o != nil {
@@ -650,10 +579,6 @@ func (p *port[T]) outcome(got wakeup[T]) (v T, err error, done bool) {
 
 // shut closes the port with the error Receive reports from now on.
 func (p *port[T]) shut(err error) {
-	p.rmu.Lock()
-	p.out.clear()
-	p.outHas.Store(false)
-	p.rmu.Unlock()
 	p.mu.Lock()
 	if !p.closed {
 		p.closed, p.closeErr = true, err
@@ -685,8 +610,6 @@ func (p *port[T]) waiting() bool {
 // barrier waits until no Receive holds the port's lock, so that every later
 // one sees the owner's flags as they are now.
 func (p *port[T]) barrier() {
-	p.rmu.Lock()
-	p.rmu.Unlock() //nolint:staticcheck // an empty critical section is the point
 	p.mu.Lock()
 	p.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
 }
