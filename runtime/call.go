@@ -29,9 +29,9 @@ func SpawnPort[T any](ctx context.Context, entry func(ctx context.Context, port 
 	if err := initIsolate(o, ctx, opts, true); err != nil {
 		return SendPort[T]{}, nil, err
 	}
-	// o.ctx carries the isolate, so the port is owned by it (and born
+	// o.context() carries the isolate, so the port is owned by it (and born
 	// closed if a cancelled parent has already killed it).
-	s.msg = NewReceivePort[T](o.ctx)
+	s.msg = NewReceivePort[T](o.context())
 	go run(s)
 	return s.msg.SendPort(), o, nil
 }

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Unchecked is implemented by the types annotated //isolate:unchecked: their
@@ -41,8 +42,28 @@ type copier[T any] func(T) (T, error)
 // (or be marked Unchecked), else every copy fails with an error naming the
 // type and the path to the shared part (see plainCopyErr). The decision uses
 // type assertions on the zero value and a per-type cache, so a send pays
-// only for the copy itself.
+// only for the copy itself. The answer is kept per type (copiers): a Spawn or
+// a new port pays one map lookup for it. A zero-sized type has nothing to
+// copy or share.
 func copierFor[T any]() copier[T] {
+	var zero T
+	if unsafe.Sizeof(zero) == 0 {
+		return nil
+	}
+	t := reflect.TypeFor[T]()
+	if c, ok := copiers.Load(t); ok {
+		return c.(copier[T])
+	}
+	c := makeCopier[T]()
+	copiers.Store(t, c)
+	return c
+}
+
+// copiers caches copierFor's answer: reflect.Type → copier[T] (nil too).
+var copiers sync.Map
+
+// makeCopier is copierFor without the cache.
+func makeCopier[T any]() copier[T] {
 	var zero T
 	if _, ok := any(zero).(deepCopier[T]); ok {
 		if reflect.TypeFor[T]().Kind() == reflect.Pointer {

@@ -80,16 +80,17 @@ type Isolate struct {
 	id     uint64
 	name   string
 	parent context.Context // what Spawn was given: the ctx's values and deadline
-	ctx    context.Context // the isolate's own context: the Isolate as an isolateContext
 	// running is held from the spawn until the isolate has ended: Wait
-	// and Run wait on it without a channel. done (a chan struct{}) is made
-	// by the first Done, under mu, and closed when the isolate has ended;
-	// closedChan if it ended first. A spawn allocates neither.
+	// and Run wait on it without a channel. done is made by the first
+	// Done, under mu, and closed when the isolate has ended; closedChan if
+	// it ended first. A spawn allocates neither. Each of done and ctxDone
+	// is written once, then its bit (madeDone, madeCtxDone) set in state.
 	running sync.WaitGroup
-	done    atomic.Value
+	done    chan struct{}
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
-	// something for the next receive to do; above them the number of
-	// receives from own ports blocked now. One word, so that a receive can
+	// something for the next receive to do, and the made bits; above them
+	// the number of receives blocked now that are not listed as waiters of
+	// a port (see setFlagUnlessBlocked). One word, so that a receive can
 	// block without taking mu, and Kill and Ping (under mu) still see
 	// either the receive blocked or their flag seen by it.
 	state       atomic.Uint64
@@ -103,16 +104,18 @@ type Isolate struct {
 	ended       bool // listeners taken; done is about to close
 	outcomeSet  bool // outcome is final
 	errorsFatal bool
+	portsKilled bool // the ports closed with ErrKilled, not ErrClosed
+	doneClosed  bool // the isolate has ended: done is closed (or will be closedChan)
 	mu          sync.Mutex
-	outcome     error // what Wait returns
-	portErr     error // what Receive on a port closed by the end returns
-	ports       []ownedPort
-	rare        *isolateRare // made on first need, under mu (or before the start)
+	// ctxMu guards the context's own state: ctxDone's making and
+	// afterFuncs. It is never held while calling out.
+	ctxMu   sync.Mutex
+	outcome error // what Wait returns
+	ports   []ownedPort
+	rare    *isolateRare // made on first need, under mu (or before the start)
 
-	// The context's own state; ctxMu guards ctxDone's making and
-	// afterFuncs, and is never held while calling out.
-	ctxMu      sync.Mutex
-	ctxDone    atomic.Value             // chan struct{}, made on first Done
+	// The context's own state (see ctxMu).
+	ctxDone    chan struct{}            // made on first Done (see done)
 	ctxEnd     atomic.Pointer[ctxCause] // set once, when the context is cancelled
 	afterFuncs map[*afterFunc]struct{}
 }
@@ -194,7 +197,7 @@ func cancelSourcesOf(ctx context.Context) *cancelSource {
 			return nil
 		}
 		return &cancelSource{ctx: ctx}
-	case ctx == p.ctx:
+	case ctx == p.context():
 		return p.cancelSources()
 	default:
 		return &cancelSource{ctx: ctx, skip: p, next: p.cancelSources()}
@@ -282,26 +285,27 @@ const (
 	blockedOne = 1 << 8 // one blocked receive, in Isolate.state
 )
 
-// enterBlocked counts a receive from an own port as blocked, unless the
-// isolate has an event for it (a flag): then it reports false and counts
-// nothing.
-func (o *Isolate) enterBlocked() bool {
-	for {
-		s := o.state.Load()
-		if s&flagMask != 0 {
-			return false
-		}
-		if o.state.CompareAndSwap(s, s+blockedOne) {
-			return true
-		}
-	}
-}
+// Bits of Isolate.state beside the flags: done or ctxDone is set; killed
+// is (a start need not lock to see it).
+const (
+	madeDone    uint64 = 1 << 3
+	madeCtxDone uint64 = 1 << 4
+	stateKilled uint64 = 1 << 5
+)
 
-// leaveBlocked undoes enterBlocked, or the count a receive made under mu.
+// leaveBlocked undoes the count of a receive that waits under mu (paused).
 func (o *Isolate) leaveBlocked() { o.state.Add(^uint64(blockedOne - 1)) }
 
 // setFlagUnlessBlocked sets flag for the next receive and reports true,
-// unless a receive is blocked now: then it reports false. Called under mu.
+// unless a receive is blocked now: then it reports false, and the flag is
+// not left set. Called under mu.
+//
+// A receive waiting for a message is listed as a waiter of its port (under
+// the port's lock, having seen no flag there); one that lists itself after
+// the flag is set sees the flag. So a look at each port, under its lock,
+// after setting the flag, finds every blocked receive, and a receive costs
+// no count in the state word. Receives that wait otherwise (paused) and idle
+// pool members are counted there (blockedOne).
 func (o *Isolate) setFlagUnlessBlocked(flag uint64) bool {
 	for {
 		s := o.state.Load()
@@ -309,9 +313,18 @@ func (o *Isolate) setFlagUnlessBlocked(flag uint64) bool {
 			return false
 		}
 		if o.state.CompareAndSwap(s, s|flag) {
-			return true
+			break
 		}
 	}
+	for _, p := range o.ports {
+		if p.waiting() {
+			if flag != flagPing || o.rare == nil || len(o.rare.pings) == 0 {
+				o.state.And(^flag) // no earlier Ping waits for it
+			}
+			return false
+		}
+	}
+	return true
 }
 
 // ping is one waiting Ping; ok is set, under mu, before c closes when the
@@ -326,6 +339,7 @@ type ping struct {
 type ownedPort interface {
 	shut(err error)
 	barrier()
+	waiting() bool
 	index() int
 	setIndex(int)
 }
@@ -363,17 +377,20 @@ func newCtxCause(cause error) *ctxCause {
 func (c *isolateContext) Deadline() (time.Time, bool) { return c.parent.Deadline() }
 
 func (c *isolateContext) Done() <-chan struct{} {
-	if d, ok := c.ctxDone.Load().(chan struct{}); ok {
-		return d
+	if c.state.Load()&madeCtxDone != 0 {
+		return c.ctxDone
 	}
 	c.ctxMu.Lock()
 	defer c.ctxMu.Unlock()
-	if d, ok := c.ctxDone.Load().(chan struct{}); ok {
-		return d
+	if c.ctxDone == nil {
+		if c.ctxEnd.Load() != nil {
+			c.ctxDone = closedChan // ended before anyone asked
+		} else {
+			c.ctxDone = make(chan struct{})
+		}
+		c.state.Or(madeCtxDone)
 	}
-	d := make(chan struct{})
-	c.ctxDone.Store(d)
-	return d
+	return c.ctxDone
 }
 
 func (c *isolateContext) Err() error {
@@ -446,17 +463,27 @@ func (o *Isolate) cancelContext(cause error) {
 		return
 	}
 	o.ctxEnd.Store(end)
-	if d, ok := o.ctxDone.Load().(chan struct{}); ok {
-		close(d)
-	} else {
-		o.ctxDone.Store(closedChan)
-	}
+	if o.ctxDone != nil {
+		close(o.ctxDone)
+	} // else Done, seeing ctxEnd, hands out closedChan
 	afters := o.afterFuncs
 	o.afterFuncs = nil
 	o.ctxMu.Unlock()
 	for a := range afters {
 		a.f()
 	}
+}
+
+// context is the isolate's own context, the one its entry runs with.
+func (o *Isolate) context() context.Context { return (*isolateContext)(o) }
+
+// portErrLocked is what Receive on a port closed by the isolate's end
+// returns; under mu, once killed.
+func (o *Isolate) portErrLocked() error {
+	if o.portsKilled {
+		return ErrKilled
+	}
+	return ErrClosed
 }
 
 // Current returns the isolate that ctx belongs to: the innermost isolate
@@ -491,7 +518,6 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		o.state.Store(flagPaused | blockedOne)
 	}
 	o.parent = parent
-	o.ctx = (*isolateContext)(o)
 	cancels := cancelSourcesOf(parent)
 	if cancels != nil {
 		o.more().cancels = cancels // before any watch: nothing else runs yet
@@ -514,8 +540,8 @@ type entrant interface {
 
 type spawned[M any] struct {
 	Isolate
+	msg   M // before entry: a zero-sized last field would be padded
 	entry func(ctx context.Context, msg M)
-	msg   M
 }
 
 func (s *spawned[M]) isolate() *Isolate         { return &s.Isolate }
@@ -725,7 +751,7 @@ func run(e entrant) {
 		o.end(rerr)
 	}()
 	if o.start() {
-		e.enter(o.ctx)
+		e.enter(o.context())
 	}
 	returned = true
 }
@@ -733,6 +759,9 @@ func run(e entrant) {
 // start holds the entry while the isolate was spawned paused; it reports
 // whether the entry may run.
 func (o *Isolate) start() bool {
+	if !o.startPaused && o.state.Load()&(flagKill|stateKilled) == 0 {
+		return true // neither killed nor asked to be: no need to lock
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.startPaused {
@@ -741,7 +770,7 @@ func (o *Isolate) start() bool {
 			o.mu.Unlock()
 			select {
 			case <-unpaused:
-			case <-o.ctx.Done():
+			case <-o.context().Done():
 			}
 			o.mu.Lock()
 		}
@@ -780,8 +809,11 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 		return
 	}
 	o.killed = true
-	o.portErr = portErr
-	o.state.And(^flagKill)
+	o.portsKilled = portErr == ErrKilled
+	o.state.Or(stateKilled)
+	if o.state.Load()&flagKill != 0 {
+		o.state.And(^flagKill)
+	}
 	for _, p := range o.ports {
 		p.setIndex(-1)
 		p.shut(portErr)
@@ -813,19 +845,22 @@ func (o *Isolate) end(rerr *RemoteError) {
 		o.killLocked(nil, ErrClosed)
 	}
 	o.ended = true
-	var exitListeners []exitListener
-	var errorListeners []SendPort[*RemoteError]
-	var watches []watch
 	r := o.rare
-	if r != nil {
-		if report == nil {
-			report = r.pendingErr
-		}
-		r.pendingErr = nil
-		exitListeners, errorListeners = r.exitListeners, r.errorListeners
-		r.exitListeners, r.errorListeners = nil, nil
-		watches, r.watches = r.watches, nil
+	if r == nil {
+		// No listener, no watch: nothing to do before done closes.
+		o.closeDoneLocked()
+		o.mu.Unlock()
+		o.running.Done()
+		return
 	}
+	if report == nil {
+		report = r.pendingErr
+	}
+	r.pendingErr = nil
+	exitListeners, errorListeners := r.exitListeners, r.errorListeners
+	r.exitListeners, r.errorListeners = nil, nil
+	watches := r.watches
+	r.watches = nil
 	o.mu.Unlock()
 	for _, w := range watches {
 		if !w.stop() {
@@ -841,11 +876,7 @@ func (o *Isolate) end(rerr *RemoteError) {
 		l.notify()
 	}
 	o.mu.Lock()
-	if d, ok := o.done.Load().(chan struct{}); ok {
-		close(d)
-	} else {
-		o.done.Store(closedChan)
-	}
+	o.closeDoneLocked()
 	o.mu.Unlock()
 	o.running.Done()
 }
@@ -1106,17 +1137,29 @@ func (o *Isolate) SetErrorsFatal(fatal bool) {
 // Done returns a channel that is closed when the isolate has ended: its entry
 // has returned, its ports are closed and its listeners notified.
 func (o *Isolate) Done() <-chan struct{} {
-	if d, ok := o.done.Load().(chan struct{}); ok {
-		return d
+	if o.state.Load()&madeDone != 0 {
+		return o.done
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if d, ok := o.done.Load().(chan struct{}); ok {
-		return d
+	if o.done == nil {
+		if o.doneClosed {
+			o.done = closedChan // ended before anyone asked
+		} else {
+			o.done = make(chan struct{})
+		}
+		o.state.Or(madeDone)
 	}
-	d := make(chan struct{})
-	o.done.Store(d)
-	return d
+	return o.done
+}
+
+// closeDoneLocked closes done, or notes it closed if nobody asked for it
+// yet; under mu.
+func (o *Isolate) closeDoneLocked() {
+	o.doneClosed = true
+	if o.done != nil {
+		close(o.done)
+	}
 }
 
 // Wait blocks until the isolate has ended and returns how: nil after a normal
@@ -1138,8 +1181,7 @@ func (o *Isolate) Wait(ctx context.Context) error {
 			}
 		}
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	// Final once the isolate has ended, and written before it did.
 	return o.outcome
 }
 

@@ -244,7 +244,7 @@ func (p *Pool) beginSlow(ctx context.Context, m *member) (*member, error) {
 		var err error
 		select {
 		case <-unpaused:
-		case <-o.ctx.Done():
+		case <-o.context().Done():
 		case <-ctx.Done():
 			err = ctx.Err()
 		case <-p.closing:
@@ -397,8 +397,8 @@ func sameContext(a, b context.Context) bool {
 func (c *callCtx) iso() *Isolate { return &c.m.Isolate }
 
 func (c *callCtx) Deadline() (time.Time, bool) { return c.caller.Deadline() }
-func (c *callCtx) Done() <-chan struct{}       { return c.iso().ctx.Done() }
-func (c *callCtx) Err() error                  { return c.iso().ctx.Err() }
+func (c *callCtx) Done() <-chan struct{}       { return c.iso().context().Done() }
+func (c *callCtx) Err() error                  { return c.iso().context().Err() }
 func (c *callCtx) String() string              { return "isolate " + c.iso().Name() + " (pool)" }
 
 func (c *callCtx) Value(key any) any {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -69,12 +68,13 @@ type port[T any] struct {
 	closed      bool
 	closeErr    error
 	sendWaiters int
-	room        chan struct{}                // cap 1: a message was taken, or the port closed (bounded ports)
-	closedCh    chan struct{}                // closed on close, for receivers of a paused isolate (made on first wait)
-	copy        copier[T]                    // nil: send the plain value
-	owner       *Isolate                     // nil: belongs to no isolate
-	idx         int                          // position in owner.ports, -1 when not there; guarded by owner.mu
-	spare       [2]atomic.Pointer[waiter[T]] // waiters kept for the next blocked receives
+	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
+	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
+	copy        copier[T]     // nil: send the plain value
+	owner       *Isolate      // nil: belongs to no isolate
+	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
+	free        *waiter[T]    // a waiter for the next blocked receive
+	signalled   *waiter[T]    // one whose signal may not have been taken yet
 }
 
 // closedChan is shared by ports that were closed before anyone waited.
@@ -106,7 +106,7 @@ func NewReceivePort[T any](ctx context.Context, opts ...PortOption) *ReceivePort
 	if o := Current(ctx); o != nil {
 		o.mu.Lock()
 		if o.killed {
-			p.closed, p.closeErr, p.closedCh = true, o.portErr, closedChan
+			p.closed, p.closeErr, p.closedCh = true, o.portErrLocked(), closedChan
 		} else {
 			p.owner = o
 			p.idx = len(o.ports)
@@ -251,13 +251,12 @@ func (p *port[T]) put(v T, force bool) error {
 		// relies on it): with an event pending, the receiver must look
 		// again rather than take the message.
 		if o := p.owner; p.q.n == 0 && (o == nil || o.state.Load()&flagMask == 0) {
-			w.v, w.what = v, gotMessage
+			p.signalLocked(w, wakeup[T]{v: v, what: gotMessage})
 		} else {
 			p.q.push(v)
-			w.what = gotRetry
+			p.signalLocked(w, wakeup[T]{what: gotRetry})
 		}
 		p.mu.Unlock()
-		w.wake <- struct{}{} // never blocks: one signal per wait
 		return nil
 	}
 	p.q.push(v)
@@ -282,22 +281,21 @@ func (p *port[T]) popLocked() T {
 func (p *port[T]) passOnLocked() {
 	if p.q.n > 0 {
 		if w := p.waiters.pop(); w != nil {
-			w.what = gotRetry
-			w.wake <- struct{}{}
+			p.signalLocked(w, wakeup[T]{what: gotRetry})
 		}
 	}
 }
 
 // receive is Receive. While its isolate has no event pending (no flag set),
-// it takes only the port's lock, also to block: the owner's state word
-// counts it as blocked without the owner's lock (see Isolate.state).
-// Otherwise it is receiveSlow.
+// it takes only the port's lock, also to block: its waiter, listed on the
+// port, is what shows Kill and Ping that it is blocked (see
+// Isolate.setFlagUnlessBlocked). Otherwise it is receiveSlow.
 func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	o := p.owner
 	// The owner's own ctx ends only by a kill, which closes the port first
 	// and wakes its receivers: no need to watch it (a select costs more than
 	// a plain channel receive).
-	ownCtx := o != nil && ctx == o.ctx
+	ownCtx := o != nil && ctx == o.context()
 	p.mu.Lock()
 	// The flags are read under p.mu: Pause's barrier relies on it.
 	if o != nil && o.state.Load()&flagMask != 0 {
@@ -321,21 +319,15 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 		p.mu.Unlock()
 		return v, ctx.Err()
 	}
+	// Listed, having seen no flag: Kill and Ping find this receive
+	// blocked (see Isolate.setFlagUnlessBlocked).
 	w := p.waitLocked()
 	p.mu.Unlock()
-	if o != nil && !o.enterBlocked() {
-		// An event arrived since: receiveSlow handles it, unless a
-		// message or the close reached this receive first.
-		if v, err, done := p.stopWaiting(w); done {
-			return v, err
-		}
-		return p.receiveSlow(ctx)
-	}
 	var ctxDone <-chan struct{}
 	if !ownCtx {
 		ctxDone = ctx.Done()
 	}
-	if v, err, done := p.await(w, o, ctxDone); done {
+	if v, err, done := p.await(w, ctxDone); done {
 		return v, err
 	}
 	// Look again: an event is pending, or ctx ended (receiveSlow returns
@@ -343,33 +335,27 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	return p.receiveSlow(ctx)
 }
 
-// await blocks a receive until w is signalled or ctxDone closes, then
-// counts it as no longer blocked in o; done is false when the receive must
-// look again.
-func (p *port[T]) await(w *waiter[T], o *Isolate, ctxDone <-chan struct{}) (v T, err error, done bool) {
+// await blocks a receive until w is signalled or ctxDone closes; done is
+// false when the receive must look again.
+func (p *port[T]) await(w *waiter[T], ctxDone <-chan struct{}) (v T, err error, done bool) {
+	var got wakeup[T]
 	if ctxDone == nil {
-		<-w.wake // a plain receive costs less than a select
+		got = <-w.wake // a plain receive costs less than a select
 	} else {
 		select {
-		case <-w.wake:
+		case got = <-w.wake:
 		case <-ctxDone:
-			if o != nil {
-				o.leaveBlocked()
-			}
 			return p.stopWaiting(w)
 		}
 	}
-	if o != nil {
-		o.leaveBlocked()
-	}
-	return p.outcome(w)
+	return p.outcome(got)
 }
 
 // receiveSlow is Receive when its isolate has an event pending (kill, ping,
 // pause). Lock order: owner.mu, then p.mu.
 func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	o := p.owner
-	ownCtx := o != nil && ctx == o.ctx // see receive
+	ownCtx := o != nil && ctx == o.context() // see receive
 	for {
 		paused := false
 		var unpaused chan struct{}
@@ -410,8 +396,11 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		}
 		p.mu.Unlock()
 		if o != nil {
-			// Blocked, under mu: Kill and Ping act at once from now on.
-			o.state.Add(blockedOne)
+			// Blocked, under mu: Kill and Ping act at once from now on
+			// (a waiter is listed; a paused receive is counted).
+			if paused {
+				o.state.Add(blockedOne)
+			}
 			o.mu.Unlock()
 		}
 		var ctxDone <-chan struct{}
@@ -419,7 +408,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			ctxDone = ctx.Done()
 		}
 		if !paused {
-			if v, err, done := p.await(w, o, ctxDone); done {
+			if v, err, done := p.await(w, ctxDone); done {
 				return v, err
 			}
 			continue
@@ -436,14 +425,19 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 }
 
 // waiter is one blocked Receive. Whoever takes it off the port's list (a
-// sender, the close, a pass-on) sets what it got and then signals wake; the
-// receive reads it after the signal, without the port's lock.
+// sender, the close, a pass-on) sends it what it got on wake, under the
+// port's lock; the receive takes that from wake, and does not touch the
+// waiter again. So the port knows, under its lock, when a waiter is free
+// for another receive: once its wake is empty again (see signalLocked).
 type waiter[T any] struct {
 	next *waiter[T]
-	v    T     // gotMessage: the message handed over
-	err  error // gotClosed: the port's close error
+	wake chan wakeup[T] // cap 1: one signal per wait
+}
+
+// wakeup is what a waiter got: a message, the close, or a retry.
+type wakeup[T any] struct {
+	v    T // gotMessage: the message handed over
 	what uint8
-	wake chan struct{} // cap 1: one signal per wait
 }
 
 // What a waiter got.
@@ -499,57 +493,69 @@ func (l *waitList[T]) remove(w *waiter[T]) bool {
 	return false
 }
 
-// waitLocked lists a waiter for a receive about to block: a spare one, or a
-// new one.
+// waitLocked lists a waiter for a receive about to block: a free one, or
+// a new one.
 func (p *port[T]) waitLocked() *waiter[T] {
-	var w *waiter[T]
-	for i := range p.spare {
-		if w = p.spare[i].Swap(nil); w != nil {
-			break
-		}
+	w := p.free
+	switch {
+	case w != nil:
+		p.free = nil
+	case p.signalled != nil && len(p.signalled.wake) == 0:
+		w, p.signalled = p.signalled, nil
+	default:
+		w = &waiter[T]{wake: make(chan wakeup[T], 1)}
 	}
-	if w == nil {
-		w = &waiter[T]{wake: make(chan struct{}, 1)}
-	}
-	w.what = 0
 	p.waiters.push(w)
 	return w
 }
 
-// release keeps w for a later receive, once its receive has read it.
-func (p *port[T]) release(w *waiter[T]) {
-	var zero T
-	w.v, w.err = zero, nil
-	for i := range p.spare {
-		if p.spare[i].CompareAndSwap(nil, w) {
-			return
-		}
+// signalLocked sends w, taken off the list, what it got. Under the lock,
+// so that an empty wake means its receive has taken the signal: a receive
+// parked on wake takes it before the send returns, and one that was not
+// yet takes it later. w is kept for a later receive: free at once if its
+// signal was taken, else as signalled, free once its wake is empty.
+func (p *port[T]) signalLocked(w *waiter[T], got wakeup[T]) {
+	w.wake <- got // never blocks: one signal per wait
+	if len(w.wake) == 0 {
+		p.keepLocked(w)
+		return
+	}
+	if s := p.signalled; s != nil && len(s.wake) == 0 {
+		p.keepLocked(s)
+	}
+	p.signalled = w
+}
+
+// keepLocked keeps w, no longer used, for a later receive.
+func (p *port[T]) keepLocked(w *waiter[T]) {
+	if p.free == nil {
+		p.free = w
 	}
 }
 
 // stopWaiting ends a wait that its receive gives up (its ctx ended, or an
 // event is pending). If w was still listed, nothing reached it: done is
-// false. Otherwise a message or the close did, or will at once: that is the
-// outcome.
+// false. Otherwise a message or the close did: that is the outcome.
 func (p *port[T]) stopWaiting(w *waiter[T]) (v T, err error, done bool) {
 	p.mu.Lock()
 	listed := p.waiters.remove(w)
+	if listed {
+		p.keepLocked(w)
+	}
 	p.mu.Unlock()
 	if listed {
-		p.release(w)
 		return v, nil, false
 	}
-	<-w.wake
-	return p.outcome(w)
+	return p.outcome(<-w.wake)
 }
 
-// outcome is what w got, read after its signal; done is false for a retry.
-// A message handed over while the isolate was being killed or ending is
-// not delivered: the port closed, as Receive reports.
-func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
-	switch w.what {
+// outcome is what a waiter got, taken from its wake; done is false for a
+// retry. A message handed over while the isolate was being killed or
+// ending is not delivered: the port closed, as Receive reports.
+func (p *port[T]) outcome(got wakeup[T]) (v T, err error, done bool) {
+	switch got.what {
 	case gotMessage:
-		v, done = w.v, true
+		v, done = got.v, true
 		if o := p.owner; o != nil && o.ctxEnd.Load() != nil {
 			// Its ports closed before its context ended.
 			var zero T
@@ -558,7 +564,8 @@ func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
 			p.mu.Unlock()
 		}
 	case gotClosed:
-		err, done = w.err, true
+		// Set once, before the signal was sent.
+		err, done = p.closeErr, true
 		if o := p.owner; o != nil {
 			// A kill closes the ports, then cancels the context, under the
 			// owner's lock: wait for it, so that the receive that reports
@@ -567,7 +574,6 @@ func (p *port[T]) outcome(w *waiter[T]) (v T, err error, done bool) {
 			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
 		}
 	}
-	p.release(w)
 	return v, err, done
 }
 
@@ -583,8 +589,7 @@ func (p *port[T]) shut(err error) {
 			close(p.closedCh)
 		}
 		for w := p.waiters.pop(); w != nil; w = p.waiters.pop() {
-			w.what, w.err = gotClosed, err
-			w.wake <- struct{}{}
+			p.signalLocked(w, wakeup[T]{what: gotClosed})
 		}
 		// Blocked senders wait on room alone; each one woken passes the
 		// wake-up on.
@@ -593,6 +598,13 @@ func (p *port[T]) shut(err error) {
 		}
 	}
 	p.mu.Unlock()
+}
+
+// waiting reports whether a receive waits for a message on the port.
+func (p *port[T]) waiting() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waiters.head != nil
 }
 
 // barrier waits until no Receive holds the port's lock, so that every later
