@@ -210,6 +210,7 @@ func (s slowNet) PublishWire(addr string, payload []byte) error {
 // message arrives exactly once, whole, and in each sender's order (one NATS
 // connection's messages to one subscriber keep their order).
 func TestProcessesExchange(t *testing.T) {
+	t.Parallel() // it waits on processes, and the durable test on JetStream's ack wait: overlap the waits
 	total := 100_000
 	if testing.Short() {
 		total = 10_000
@@ -412,6 +413,7 @@ func TestProcessKilled(t *testing.T) {
 // is handled at least once, and a message sent twice under one id is
 // handled once.
 func TestProcessKilledDurable(t *testing.T) {
+	t.Parallel() // it waits on processes, and the durable test on JetStream's ack wait: overlap the waits
 	count := 1_500
 	if testing.Short() {
 		count = 400

@@ -347,6 +347,7 @@ const childEnv = "ISOLATE_REMOTE_TEST_CHILD_URL"
 // TestOtherProcess: a second OS process joins this one's server over TCP
 // on 127.0.0.1, calls its service and sends it jobs with a reply port.
 func TestOtherProcess(t *testing.T) {
+	t.Parallel() // it waits on processes, and the durable test on JetStream's ack wait: overlap the waits
 	opts := &server.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true}
 	n := start(t, remote.WithServer(opts))
 	url := fmt.Sprintf("nats://127.0.0.1:%d", opts.Port) // the server writes its port back
