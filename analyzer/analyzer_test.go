@@ -15,6 +15,8 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/go-isolate/isolate/analyzer"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestSuite(t *testing.T) {

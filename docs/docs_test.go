@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 // A program block is a ```go fence directly after a comment naming the file

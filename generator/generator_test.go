@@ -12,6 +12,8 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/go-isolate/isolate/generator"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/generator")

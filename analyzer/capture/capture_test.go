@@ -7,6 +7,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/capture"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestCapture(t *testing.T) {

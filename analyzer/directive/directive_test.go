@@ -7,6 +7,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/directive"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestDirective(t *testing.T) {

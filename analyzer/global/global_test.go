@@ -7,6 +7,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/global"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestGlobal(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/goroutine"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestGoroutine(t *testing.T) {

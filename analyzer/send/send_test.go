@@ -7,6 +7,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/send"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestSend(t *testing.T) {

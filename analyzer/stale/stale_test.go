@@ -7,6 +7,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/stale"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestStale(t *testing.T) {

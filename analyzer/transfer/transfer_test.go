@@ -8,6 +8,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/go-isolate/isolate/analyzer/transfer"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestTransfer(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 // The scripts run an isolategen binary built once, without the race

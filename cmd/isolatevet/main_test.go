@@ -15,6 +15,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/go-isolate/isolate/analyzer"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 // The scripts run an isolatevet binary built once, without the race

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestMain(m *testing.M) {

@@ -12,6 +12,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/go-isolate/isolate/runtime"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestMain(m *testing.M) {

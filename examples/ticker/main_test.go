@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 func TestMain(m *testing.M) {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/go-isolate/isolate/internal/directive"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 const src = `package p

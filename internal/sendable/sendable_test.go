@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-isolate/isolate/internal/directive"
 	"github.com/go-isolate/isolate/internal/sendable"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 const fakeRuntime = `package runtime

@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-isolate/isolate/analyzer"
 	"github.com/go-isolate/isolate/plugin/golangci"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 // yaml builds settings as golangci-lint hands them over: maps and slices

@@ -12,6 +12,8 @@ import (
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
+
+	_ "github.com/go-isolate/isolate/internal/raceexit"
 )
 
 // copyable is what every generated message offers.
