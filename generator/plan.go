@@ -622,9 +622,7 @@ func (c *copyPlanner) planSlabs(s *step) {
 		s.slabs = append(s.slabs, sp)
 		e, deref = e.elem, true
 	}
-	for e != nil && e.how == actInline && e.under != nil {
-		e = e.under
-	}
+	e = unwrap(e)
 	if e == nil || e.how != actInline {
 		return
 	}
@@ -684,6 +682,10 @@ func (c *copyPlanner) planRootSlabs(root *step) {
 		elems = append(elems, t)
 		return len(elems) - 1
 	}
+	inColl := func(sp, owner *slabPlan, fill slabFill) {
+		g := group(sp.elem)
+		sites[g] = append(sites[g], site{fill: fill, coll: true, slab: sp, owner: owner})
+	}
 	var walk func(s *step, path []string)
 	walk = func(s *step, path []string) {
 		for _, f := range s.fields {
@@ -701,15 +703,9 @@ func (c *copyPlanner) planRootSlabs(root *step) {
 					sites[g] = append(sites[g], site{fill: slabFill{path: p}, self: fs})
 					continue
 				}
-				c.rootCollection(fs, p, false, func(sp, owner *slabPlan, fill slabFill) {
-					g := group(sp.elem)
-					sites[g] = append(sites[g], site{fill: fill, coll: true, slab: sp, owner: owner})
-				})
+				c.rootCollection(fs, p, false, inColl)
 			case *types.Map:
-				c.rootCollection(fs, p, true, func(sp, owner *slabPlan, fill slabFill) {
-					g := group(sp.elem)
-					sites[g] = append(sites[g], site{fill: fill, coll: true, slab: sp, owner: owner})
-				})
+				c.rootCollection(fs, p, true, inColl)
 			}
 		}
 	}
@@ -848,9 +844,7 @@ func (c *copyPlanner) interiors(s *step, addr, inStruct bool) {
 // not entered; below the root, interiors are planned as everywhere.
 func (c *copyPlanner) rootInteriors(root *step) {
 	s := root
-	for s != nil && s.how == actInline && s.under != nil {
-		s = s.under
-	}
+	s = unwrap(s)
 	if s == nil || s.how != actInline {
 		return
 	}
@@ -878,10 +872,7 @@ func (c *copyPlanner) fieldTargets(s *step, prefix []string) []interiorPlan {
 				out = append(out, interiorPlan{path, h})
 			}
 		}
-		inner := f.step
-		for inner != nil && inner.how == actInline && inner.under != nil {
-			inner = inner.under
-		}
+		inner := unwrap(f.step)
 		if inner != nil && inner.how == actInline {
 			if _, ok := types.Unalias(inner.t).(*types.Struct); ok {
 				out = append(out, c.fieldTargets(inner, path)...)
