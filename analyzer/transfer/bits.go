@@ -18,12 +18,6 @@ func (s *set) add(i int) {
 	(*s)[w] |= 1 << (uint(i) % 64)
 }
 
-func (s set) remove(i int) {
-	if w := i / 64; w < len(s) {
-		s[w] &^= 1 << (uint(i) % 64)
-	}
-}
-
 // union adds t to s and reports whether s grew.
 func (s *set) union(t set) bool {
 	changed := false
@@ -85,22 +79,6 @@ func (s set) clone() set {
 		return nil
 	}
 	return append(set(nil), s...)
-}
-
-func (s set) equal(t set) bool {
-	for i := range max(len(s), len(t)) {
-		var a, b uint64
-		if i < len(s) {
-			a = s[i]
-		}
-		if i < len(t) {
-			b = t[i]
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
 }
 
 // each calls f for each element, in increasing order.

@@ -6,7 +6,6 @@ package annotations
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 	"reflect"
 
@@ -164,10 +163,4 @@ func record(pass *analysis.Pass, res *Result, obj types.Object, ds []directive.D
 func isMethod(obj types.Object) bool {
 	fn, ok := obj.(*types.Func)
 	return ok && fn.Signature().Recv() != nil
-}
-
-// Position returns the file and line of pos, for matching ignores.
-func Position(fset *token.FileSet, pos token.Pos) (string, int) {
-	p := fset.Position(pos)
-	return p.Filename, p.Line
 }

@@ -137,12 +137,3 @@ func SiteOf(info *types.Info, call *ast.CallExpr) (Site, bool) {
 	s.Type = info.TypeOf(s.Value)
 	return s, s.Type != nil
 }
-
-// IsReceivePort reports whether t is runtime.ReceivePort[T] or a pointer to one.
-func IsReceivePort(t types.Type) bool {
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == sendable.RuntimePath && n.Obj().Name() == "ReceivePort"
-}

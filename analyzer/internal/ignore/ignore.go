@@ -56,14 +56,6 @@ func (r *Reporter) Reportf(pos token.Pos, format string, args ...any) {
 	r.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
 }
 
-// Silenced reports whether an //isolate:ignore covers pos, without
-// reporting anything or marking the ignore used.
-func (r *Reporter) Silenced(pos token.Pos) bool {
-	p := r.pass.Fset.Position(pos)
-	_, ok := r.lines[p.Filename][p.Line]
-	return ok
-}
-
 // Used returns the ignores that silenced a diagnostic, as the rule's result.
 func (r *Reporter) Used() Used {
 	var out Used
