@@ -3,7 +3,9 @@ package runtime
 import (
 	"context"
 	"iter"
+	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -55,27 +57,42 @@ type SendPort[T any] struct {
 }
 
 // port is the state shared by a ReceivePort and its SendPorts: a queue of
-// linked chunks and a list of blocked receivers, guarded by mu. A message
-// sent while a receiver waits on an empty queue goes straight to that
-// receiver (handed over, as a channel hands a value to a waiting receiver);
-// otherwise it is queued. Nothing is copied as the queue grows, and the
+// linked chunks and a list of blocked receivers. Receives take mu; a send
+// to an unbounded port takes it only when gate says a receiver waits or
+// the port is closed, and otherwise queues its message without any lock
+// (see queue). A message sent while a receiver waits on an empty queue
+// goes straight to that receiver (handed over, as a channel hands a value
+// to a waiting receiver). Nothing is copied as the queue grows, and the
 // chunks and waiters are reused, so a port in steady use allocates nothing.
 type port[T any] struct {
-	mu          sync.Mutex
-	q           queue[T]
-	waiters     waitList[T] // blocked receivers, first come first served
-	limit       int         // 0: unbounded
-	closed      bool
+	// Read by every send, written rarely: kept apart from what receives
+	// write (see queue), so that a send does not miss the cache on them.
+	gate   atomic.Uint32             // gateWaiting | gateClosed; written under mu
+	parked atomic.Pointer[waiter[T]] // the first waiting receive, if any
+	limit  int                       // 0: unbounded
+	copy   copier[T]                 // nil: send the plain value
+	owner  *Isolate                  // nil: belongs to no isolate
+	q      queue[T]
+
+	mu      sync.Mutex
+	waiters waitList[T] // blocked receivers, first come first served
+	n       int         // messages queued, counted on bounded ports only
+	closed  bool
+	// closeErr is set once, under mu, before closed.
 	closeErr    error
 	sendWaiters int
 	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
 	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
-	copy        copier[T]     // nil: send the plain value
-	owner       *Isolate      // nil: belongs to no isolate
 	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
 	free        *waiter[T]    // a waiter for the next blocked receive
 	signalled   *waiter[T]    // one whose signal may not have been taken yet
 }
+
+// The port's gate: what a send to an unbounded port must take the lock for.
+const (
+	gateWaiting uint32 = 1 << iota // a receive is listed in waiters
+	gateClosed
+)
 
 // closedChan is shared by ports that were closed before anyone waited.
 var closedChan = func() chan struct{} {
@@ -107,6 +124,7 @@ func NewReceivePort[T any](ctx context.Context, opts ...PortOption) *ReceivePort
 		o.mu.Lock()
 		if o.killed {
 			p.closed, p.closeErr, p.closedCh = true, o.portErrLocked(), closedChan
+			p.gate.Store(gateClosed)
 		} else {
 			p.owner = o
 			p.idx = len(o.ports)
@@ -222,7 +240,29 @@ func (p *port[T]) ensureClosedChLocked() chan struct{} {
 
 // put queues v, or hands it to a waiting receiver; force ignores the
 // capacity.
+//
+// On an unbounded port with no receiver waiting, v is queued without the
+// lock. A receive about to block sets gateWaiting, then looks at the queue
+// again; this send queues v, then looks at the gate again. One of the two
+// sees the other (atomics are sequentially consistent in Go), so either
+// the receive takes v or this send wakes it.
 func (p *port[T]) put(v T, force bool) error {
+	if p.limit == 0 && p.gate.Load()&gateClosed == 0 {
+		p.q.push(v)
+		if p.gate.Load()&gateWaiting != 0 {
+			if w := p.parked.Swap(nil); w != nil {
+				// Wake it to take v (or what is queued before v) under
+				// the lock, where it checks its isolate's events first.
+				w.wake <- wakeup[T]{what: gotRetry}
+			} else {
+				p.mu.Lock()
+				p.passOnLocked()
+				p.setGateLocked()
+				p.mu.Unlock()
+			}
+		}
+		return nil
+	}
 	p.mu.Lock()
 	for {
 		if p.closed {
@@ -232,7 +272,7 @@ func (p *port[T]) put(v T, force bool) error {
 			p.mu.Unlock()
 			return ErrClosed
 		}
-		if force || p.limit == 0 || p.q.n < p.limit {
+		if force || p.limit == 0 || p.n < p.limit {
 			break
 		}
 		if p.room == nil {
@@ -245,12 +285,18 @@ func (p *port[T]) put(v T, force bool) error {
 		p.mu.Lock()
 		p.sendWaiters--
 	}
-	if w := p.waiters.pop(); w != nil {
+	if p.limit > 0 {
+		p.n++
+	}
+	if w := p.popWaiterLocked(); w != nil {
 		// A receiver waits, so the queue was empty when it began to. The
 		// flags are read under mu, as Receive reads them (Pause's barrier
 		// relies on it): with an event pending, the receiver must look
 		// again rather than take the message.
-		if o := p.owner; p.q.n == 0 && (o == nil || o.state.Load()&flagMask == 0) {
+		if o := p.owner; !p.q.ready() && (o == nil || o.state.Load()&flagMask == 0) {
+			if p.limit > 0 {
+				p.n--
+			}
 			p.signalLocked(w, wakeup[T]{v: v, what: gotMessage})
 		} else {
 			p.q.push(v)
@@ -260,29 +306,49 @@ func (p *port[T]) put(v T, force bool) error {
 		return nil
 	}
 	p.q.push(v)
-	if p.sendWaiters > 0 && p.q.n < p.limit {
+	p.setGateLocked()
+	if p.sendWaiters > 0 && p.n < p.limit {
 		signal(p.room) // pass the wake-up on to the next blocked sender
 	}
 	p.mu.Unlock()
 	return nil
 }
 
-func (p *port[T]) popLocked() T {
+// takeLocked takes the first queued message; the queue must be ready.
+func (p *port[T]) takeLocked() T {
 	v := p.q.pop()
-	if p.sendWaiters > 0 {
-		signal(p.room)
+	if p.limit > 0 {
+		p.n--
+		if p.sendWaiters > 0 {
+			signal(p.room)
+		}
 	}
+	return v
+}
+
+// popLocked takes the first queued message for this receive, and passes
+// the rest on to other waiting receivers.
+func (p *port[T]) popLocked() T {
+	v := p.takeLocked()
 	p.passOnLocked()
 	return v
 }
 
-// passOnLocked wakes a waiting receiver to look again when messages are
-// queued: one that was woken for them did not take them all.
+// passOnLocked serves waiting receivers while messages are queued: a
+// message queued without the lock, or one a receive woken for it did not
+// take. Each waiter gets a message, or, with an event of its isolate
+// pending, is told to look again.
 func (p *port[T]) passOnLocked() {
-	if p.q.n > 0 {
-		if w := p.waiters.pop(); w != nil {
-			p.signalLocked(w, wakeup[T]{what: gotRetry})
+	for p.q.ready() {
+		w := p.popWaiterLocked()
+		if w == nil {
+			return
 		}
+		if o := p.owner; o != nil && o.state.Load()&flagMask != 0 {
+			p.signalLocked(w, wakeup[T]{what: gotRetry})
+			continue
+		}
+		p.signalLocked(w, wakeup[T]{v: p.takeLocked(), what: gotMessage})
 	}
 }
 
@@ -296,47 +362,67 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	// and wakes its receivers: no need to watch it (a select costs more than
 	// a plain channel receive).
 	ownCtx := o != nil && ctx == o.context()
-	p.mu.Lock()
-	// The flags are read under p.mu: Pause's barrier relies on it.
-	if o != nil && o.state.Load()&flagMask != 0 {
-		p.mu.Unlock()
-		return p.receiveSlow(ctx)
-	}
-	switch {
-	case p.q.n > 0:
-		v = p.popLocked()
-		p.mu.Unlock()
-		return v, nil
-	case p.closed:
-		err = p.closeErr
-		p.mu.Unlock()
-		if o != nil {
-			o.mu.Lock()   // see outcome: a kill may still be cancelling ctx
-			o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+	var back *waiter[T] // a waiter this receive was woken on, to keep
+	for {
+		p.mu.Lock()
+		if back != nil {
+			p.keepLocked(back)
+			back = nil
 		}
-		return v, err
-	case !ownCtx && ctx.Err() != nil:
+		// The flags are read under p.mu: Pause's barrier relies on it.
+		if o != nil && o.state.Load()&flagMask != 0 {
+			p.mu.Unlock()
+			return p.receiveSlow(ctx)
+		}
+		switch {
+		case p.closed:
+			// Before the queue: a send that raced with the close may have
+			// queued a message after the close emptied it.
+			err = p.closeErr
+			p.mu.Unlock()
+			if o != nil {
+				o.mu.Lock()   // see outcome: a kill may still be cancelling ctx
+				o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+			}
+			return v, err
+		case p.q.ready():
+			v = p.popLocked()
+			p.mu.Unlock()
+			return v, nil
+		case !ownCtx && ctx.Err() != nil:
+			p.passOnLocked() // a wake-up this receive took may belong to another
+			p.mu.Unlock()
+			return v, ctx.Err()
+		}
+		// Listed, having seen no flag: Kill and Ping find this receive
+		// blocked (see Isolate.setFlagUnlessBlocked).
+		w := p.waitLocked()
+		if p.q.ready() && p.unlistLocked(w) {
+			// Queued without the lock as this receive listed itself (see
+			// put).
+			p.keepLocked(w)
+			v = p.popLocked()
+			p.mu.Unlock()
+			return v, nil
+		}
 		p.mu.Unlock()
-		return v, ctx.Err()
+		var ctxDone <-chan struct{}
+		if !ownCtx {
+			ctxDone = ctx.Done()
+		}
+		var done bool
+		if v, err, done = p.await(w, ctxDone); done {
+			return v, err
+		}
+		// Look again: a message was queued, an event is pending, or ctx
+		// ended.
+		back = w
 	}
-	// Listed, having seen no flag: Kill and Ping find this receive
-	// blocked (see Isolate.setFlagUnlessBlocked).
-	w := p.waitLocked()
-	p.mu.Unlock()
-	var ctxDone <-chan struct{}
-	if !ownCtx {
-		ctxDone = ctx.Done()
-	}
-	if v, err, done := p.await(w, ctxDone); done {
-		return v, err
-	}
-	// Look again: an event is pending, or ctx ended (receiveSlow returns
-	// ctx.Err(), or a message queued meanwhile).
-	return p.receiveSlow(ctx)
 }
 
 // await blocks a receive until w is signalled or ctxDone closes; done is
-// false when the receive must look again.
+// false when the receive must look again, and w is then the receive's
+// again, to keep for a later wait.
 func (p *port[T]) await(w *waiter[T], ctxDone <-chan struct{}) (v T, err error, done bool) {
 	var got wakeup[T]
 	if ctxDone == nil {
@@ -356,6 +442,7 @@ func (p *port[T]) await(w *waiter[T], ctxDone <-chan struct{}) (v T, err error, 
 func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	o := p.owner
 	ownCtx := o != nil && ctx == o.context() // see receive
+	var back *waiter[T]                      // see receive
 	for {
 		paused := false
 		var unpaused chan struct{}
@@ -368,11 +455,15 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			}
 		}
 		p.mu.Lock()
+		if back != nil {
+			p.keepLocked(back)
+			back = nil
+		}
 		done := true
 		switch {
 		case p.closed:
 			err = p.closeErr
-		case p.q.n > 0 && !paused:
+		case p.q.ready() && !paused:
 			v = p.popLocked()
 		case !ownCtx && ctx.Err() != nil:
 			err = ctx.Err()
@@ -393,6 +484,16 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			closed = p.ensureClosedChLocked()
 		} else {
 			w = p.waitLocked()
+			if p.q.ready() && p.unlistLocked(w) {
+				// Queued without the lock as this receive listed itself
+				// (see put): look again.
+				p.keepLocked(w)
+				p.mu.Unlock()
+				if o != nil {
+					o.mu.Unlock()
+				}
+				continue
+			}
 		}
 		p.mu.Unlock()
 		if o != nil {
@@ -411,6 +512,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 			if v, err, done := p.await(w, ctxDone); done {
 				return v, err
 			}
+			back = w
 			continue
 		}
 		select {
@@ -424,11 +526,12 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 	}
 }
 
-// waiter is one blocked Receive. Whoever takes it off the port's list (a
-// sender, the close, a pass-on) sends it what it got on wake, under the
-// port's lock; the receive takes that from wake, and does not touch the
-// waiter again. So the port knows, under its lock, when a waiter is free
-// for another receive: once its wake is empty again (see signalLocked).
+// waiter is one blocked Receive: parked on the port, or listed in its
+// waiters. Whoever takes it off (a sender, the close, a pass-on) sends it
+// what it got on wake, once. A message or the close is sent under the
+// port's lock, and the port keeps the waiter for another receive once that
+// signal is taken (see signalLocked); after a retry, the receive keeps it
+// itself, under the lock it takes to look again.
 type waiter[T any] struct {
 	next *waiter[T]
 	wake chan wakeup[T] // cap 1: one signal per wait
@@ -444,7 +547,7 @@ type wakeup[T any] struct {
 const (
 	gotMessage uint8 = iota + 1
 	gotClosed
-	gotRetry // look again: an event is pending, or messages are queued
+	gotRetry // look again: messages are queued, or an event is pending
 )
 
 // waitList is the port's blocked receivers, in the order they came.
@@ -493,8 +596,9 @@ func (l *waitList[T]) remove(w *waiter[T]) bool {
 	return false
 }
 
-// waitLocked lists a waiter for a receive about to block: a free one, or
-// a new one.
+// waitLocked lists a waiter for a receive about to block, a free one or a
+// new one: parked, where a sender takes it without the lock (see put), or
+// behind the one parked.
 func (p *port[T]) waitLocked() *waiter[T] {
 	w := p.free
 	switch {
@@ -505,17 +609,59 @@ func (p *port[T]) waitLocked() *waiter[T] {
 	default:
 		w = &waiter[T]{wake: make(chan wakeup[T], 1)}
 	}
-	p.waiters.push(w)
+	if p.waiters.head != nil || !p.parked.CompareAndSwap(nil, w) {
+		p.waiters.push(w)
+	}
+	if g := p.gate.Load(); g&gateWaiting == 0 {
+		p.gate.Store(g | gateWaiting)
+	}
 	return w
 }
 
-// signalLocked sends w, taken off the list, what it got. Under the lock,
+// popWaiterLocked takes the first waiting receive off: the parked one, or
+// the first listed.
+func (p *port[T]) popWaiterLocked() *waiter[T] {
+	if w := p.parked.Swap(nil); w != nil {
+		return w
+	}
+	return p.waiters.pop()
+}
+
+// unlistLocked takes w off, if nothing has taken it yet, and reports
+// whether it did. w is then the receive's again.
+func (p *port[T]) unlistLocked(w *waiter[T]) bool {
+	return p.parked.CompareAndSwap(w, nil) || p.waiters.remove(w)
+}
+
+// setGateLocked makes gate say what the port is now. gateWaiting is set
+// as a receive lists itself, and cleared only here, by a send that found
+// no receive waiting: a receive that waits again and again (a ping-pong)
+// then costs its senders no write to the gate.
+func (p *port[T]) setGateLocked() {
+	var g uint32
+	if p.parked.Load() != nil || p.waiters.head != nil {
+		g |= gateWaiting
+	}
+	if p.closed {
+		g |= gateClosed
+	}
+	if p.gate.Load() != g {
+		p.gate.Store(g)
+	}
+}
+
+// signalLocked sends w, taken off, what it got. A retry makes the receive
+// look again under the lock, and keep w then. For a message or the close,
+// the port keeps w for a later receive: free at once if its signal was
+// taken, else as signalled, free once its wake is empty. Under the lock,
 // so that an empty wake means its receive has taken the signal: a receive
 // parked on wake takes it before the send returns, and one that was not
-// yet takes it later. w is kept for a later receive: free at once if its
-// signal was taken, else as signalled, free once its wake is empty.
+// yet takes it later.
 func (p *port[T]) signalLocked(w *waiter[T], got wakeup[T]) {
 	w.wake <- got // never blocks: one signal per wait
+	if got.what == gotRetry {
+		return
+	}
 	if len(w.wake) == 0 {
 		p.keepLocked(w)
 		return
@@ -533,15 +679,12 @@ func (p *port[T]) keepLocked(w *waiter[T]) {
 	}
 }
 
-// stopWaiting ends a wait that its receive gives up (its ctx ended, or an
-// event is pending). If w was still listed, nothing reached it: done is
-// false. Otherwise a message or the close did: that is the outcome.
+// stopWaiting ends a wait that its receive gives up (its ctx ended). If w
+// was still waiting, nothing reached it: done is false. Otherwise a
+// message, the close or a retry did: that is the outcome.
 func (p *port[T]) stopWaiting(w *waiter[T]) (v T, err error, done bool) {
 	p.mu.Lock()
-	listed := p.waiters.remove(w)
-	if listed {
-		p.keepLocked(w)
-	}
+	listed := p.unlistLocked(w)
 	p.mu.Unlock()
 	if listed {
 		return v, nil, false
@@ -588,9 +731,10 @@ func (p *port[T]) shut(err error) {
 		} else {
 			close(p.closedCh)
 		}
-		for w := p.waiters.pop(); w != nil; w = p.waiters.pop() {
+		for w := p.popWaiterLocked(); w != nil; w = p.popWaiterLocked() {
 			p.signalLocked(w, wakeup[T]{what: gotClosed})
 		}
+		p.setGateLocked()
 		// Blocked senders wait on room alone; each one woken passes the
 		// wake-up on.
 		if p.sendWaiters > 0 {
@@ -604,7 +748,7 @@ func (p *port[T]) shut(err error) {
 func (p *port[T]) waiting() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.waiters.head != nil
+	return p.parked.Load() != nil || p.waiters.head != nil
 }
 
 // barrier waits until no Receive holds the port's lock, so that every later
@@ -617,80 +761,154 @@ func (p *port[T]) barrier() {
 func (p *port[T]) index() int     { return p.idx }
 func (p *port[T]) setIndex(i int) { p.idx = i }
 
-// queue is a FIFO of linked chunks: it grows by linking a new chunk (twice
-// the last one's size, up to maxChunkBytes), never by copying, and a chunk
-// that has been read through is kept as the spare for the next one needed,
-// so that a queue whose length stays bounded allocates nothing.
+// queue is a FIFO of linked chunks of slots, for many senders and one
+// receive at a time (receives hold the port's lock). It grows by linking a
+// new chunk (twice the last one's size, up to maxChunkBytes), never by
+// copying, and a chunk that has been read through is kept as the spare for
+// the next one needed, so that a queue whose length stays bounded
+// allocates nothing. Two spares are kept: a burst that fills more than
+// the chunk being read then needs no new chunk either.
+//
+// Senders take no lock. A sender reserves a slot of the tail chunk by
+// advancing the chunk's w, writes its message there, then marks the slot
+// ready; the receive reads slots in order and stops at the first one not
+// ready yet. The sender that finds the tail chunk full links the next one.
+// A chunk is reused only after every slot of it was read, and each reuse
+// starts a new generation in w's high half, so that a sender still holding
+// the chunk from its last use cannot reserve a slot in it (its
+// compare-and-swap fails) unless the chunk is the live tail again.
 type queue[T any] struct {
-	head, tail *chunk[T]
-	r, w       int // next read in head.items, next write in tail.items
-	n          int
-	spare      *chunk[T]
+	tail  atomic.Pointer[chunk[T]]    // where senders write; nil until the first send
+	spare [2]atomic.Pointer[chunk[T]] // chunks read through, for the next links
+	_     [cacheLine]byte             // what senders read, apart from what the receive writes
+	head  *chunk[T]                   // where the receive reads; receive side only
+	r     int                         // next slot to read in head
+	stub  chunk[T]                    // no slots: where the queue starts
 }
 
 type chunk[T any] struct {
-	next  *chunk[T]
-	items []T
+	// w is the generation << 32 | the next slot to reserve. A full chunk
+	// has len(slots); len(slots)+1 once a sender has taken the turn to
+	// link the next chunk.
+	w     atomic.Uint64
+	next  atomic.Pointer[chunk[T]]
+	slots []slot[T]
+}
+
+type slot[T any] struct {
+	v     T
+	ready atomic.Bool // v is written; cleared by the receive that takes it
 }
 
 const (
 	minChunk      = 8
 	maxChunkBytes = 8 << 10
+	cacheLine     = 64
 )
 
+// push adds v at the tail. Any number of senders may push at once.
 func (q *queue[T]) push(v T) {
-	if q.tail == nil || q.w == len(q.tail.items) {
-		q.grow()
-	}
-	q.tail.items[q.w] = v
-	q.w++
-	q.n++
-}
-
-func (q *queue[T]) grow() {
-	c := q.spare
-	q.spare = nil
-	if c == nil {
-		size := minChunk
-		if q.tail != nil {
-			size = 2 * len(q.tail.items)
-			if limit := max(minChunk, maxChunkBytes/max(1, int(unsafe.Sizeof(*new(T))))); size > limit {
-				size = max(limit, len(q.tail.items))
-			}
+	for {
+		c := q.tail.Load()
+		if c == nil {
+			q.tail.CompareAndSwap(nil, &q.stub)
+			continue
 		}
-		c = &chunk[T]{items: make([]T, size)}
+		w := c.w.Load()
+		switch i, n := int(uint32(w)), len(c.slots); {
+		case i < n:
+			if c.w.CompareAndSwap(w, w+1) {
+				s := &c.slots[i]
+				s.v = v
+				s.ready.Store(true)
+				return
+			}
+		case i == n:
+			if c.w.CompareAndSwap(w, w+1) {
+				q.link(c)
+			}
+		case q.tail.Load() == c:
+			// Another sender is linking the next chunk: a sender holds
+			// that turn only for an allocation, so yield until it is done.
+			goruntime.Gosched()
+		}
 	}
-	if q.tail == nil {
-		q.head, q.r = c, 0
-	} else {
-		q.tail.next = c
-	}
-	q.tail, q.w = c, 0
 }
 
+// link makes a chunk after c, which is full, and the new tail: the spare,
+// or a new chunk.
+func (q *queue[T]) link(c *chunk[T]) {
+	nc := q.spare[0].Swap(nil)
+	if nc == nil {
+		nc = q.spare[1].Swap(nil)
+	}
+	if nc == nil {
+		size := minChunk
+		if n := len(c.slots); n > 0 {
+			size = min(2*n, max(n, minChunk, maxChunkBytes/max(1, int(unsafe.Sizeof(slot[T]{})))))
+		}
+		nc = &chunk[T]{slots: make([]slot[T], size)}
+	} else {
+		nc.w.Store((nc.w.Load()>>32 + 1) << 32) // a new generation, from slot 0
+	}
+	c.next.Store(nc)
+	q.tail.Store(nc)
+}
+
+// ready reports whether a message is there for pop.
+func (q *queue[T]) ready() bool {
+	c := q.head
+	if c == nil {
+		c = &q.stub
+		q.head = c
+	}
+	if q.r == len(c.slots) {
+		nc := c.next.Load()
+		if nc == nil {
+			return false
+		}
+		q.head, q.r = nc, 0
+		q.recycle(c)
+		c = nc
+	}
+	return c.slots[q.r].ready.Load()
+}
+
+// pop takes the first message; ready must have said there is one.
 func (q *queue[T]) pop() T {
 	var zero T
-	h := q.head
-	v := h.items[q.r]
-	h.items[q.r] = zero
+	s := &q.head.slots[q.r]
+	v := s.v
+	s.v = zero
+	s.ready.Store(false)
 	q.r++
-	q.n--
-	switch {
-	case q.n == 0:
-		// Empty: write from the start of the same chunk again; any chunks
-		// after it are the spare at most (pop moves past them as it reads).
-		q.r, q.w = 0, 0
-	case q.r == len(h.items):
-		q.head, q.r = h.next, 0
-		h.next = nil
-		if q.spare == nil || len(h.items) > len(q.spare.items) {
-			q.spare = h
-		}
-	}
 	return v
 }
 
-// clear drops every message and gives the memory back.
+// recycle keeps c, every slot of it read, as a spare, unless both spares
+// are at least as large. Its w stays past full until link starts its next
+// generation.
+func (q *queue[T]) recycle(c *chunk[T]) {
+	if len(c.slots) == 0 {
+		return // the stub
+	}
+	c.next.Store(nil)
+	for i := range q.spare {
+		if s := q.spare[i].Load(); s == nil || len(s.slots) < len(c.slots) {
+			q.spare[i].Store(c)
+			return
+		}
+	}
+}
+
+// clear drops the messages queued, for a port that closed. A send that
+// raced with the close may still queue one after it; the port's Receive
+// looks at closed first.
 func (q *queue[T]) clear() {
-	*q = queue[T]{}
+	for q.ready() {
+		q.pop()
+	}
+	for i := range q.spare {
+		q.spare[i].Store(nil)
+	}
 }
