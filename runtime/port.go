@@ -67,11 +67,11 @@ type SendPort[T any] struct {
 type port[T any] struct {
 	// Read by every send, written rarely: kept apart from what receives
 	// write (see queue), so that a send does not miss the cache on them.
-	gate   atomic.Uint32             // gateWaiting | gateClosed; written under mu
-	parked atomic.Pointer[waiter[T]] // the first waiting receive, if any
-	limit  int                       // 0: unbounded
-	copy   copier[T]                 // nil: send the plain value
-	owner  *Isolate                  // nil: belongs to no isolate
+	gate   atomic.Uint32 // gateWaiting | gateClosed; written under mu
+	pstate atomic.Uint32 // the park's: parkFree, parkWaiting, parkTaken
+	limit  int           // 0: unbounded
+	copy   copier[T]     // nil: send the plain value
+	owner  *Isolate      // nil: belongs to no isolate
 	q      queue[T]
 
 	mu      sync.Mutex
@@ -84,6 +84,7 @@ type port[T any] struct {
 	room        chan struct{} // cap 1: a message was taken, or the port closed (bounded ports)
 	closedCh    chan struct{} // closed on close, for receivers of a paused isolate (made on first wait)
 	idx         int           // position in owner.ports, -1 when not there; guarded by owner.mu
+	pw          *waiter[T]    // the park: the waiter of the first receive to wait; made once
 	free        *waiter[T]    // a waiter for the next blocked receive
 	signalled   *waiter[T]    // one whose signal may not have been taken yet
 }
@@ -247,21 +248,32 @@ func (p *port[T]) ensureClosedChLocked() chan struct{} {
 // sees the other (atomics are sequentially consistent in Go), so either
 // the receive takes v or this send wakes it.
 func (p *port[T]) put(v T, force bool) error {
-	if p.limit == 0 && p.gate.Load()&gateClosed == 0 {
-		p.q.push(v)
-		if p.gate.Load()&gateWaiting != 0 {
-			if w := p.parked.Swap(nil); w != nil {
-				// Wake it to take v (or what is queued before v) under
-				// the lock, where it checks its isolate's events first.
-				w.wake <- wakeup[T]{what: gotRetry}
-			} else {
-				p.mu.Lock()
-				p.passOnLocked()
-				p.setGateLocked()
-				p.mu.Unlock()
+	if p.limit == 0 {
+		if g := p.gate.Load(); g&gateClosed == 0 {
+			if g&gateWaiting != 0 {
+				if w := p.takeParked(); w != nil {
+					// It parked having found nothing queued, so no
+					// earlier message of this sender waits before v.
+					w.wake <- wakeup[T]{v: v, what: gotHanded}
+					return nil
+				}
 			}
+			p.q.push(v)
+			if p.gate.Load()&gateWaiting != 0 {
+				if w := p.takeParked(); w != nil {
+					// Wake it to take v (or what is queued before v)
+					// under the lock, where it checks its isolate's
+					// events first.
+					w.wake <- wakeup[T]{what: gotRetry}
+				} else {
+					p.mu.Lock()
+					p.passOnLocked()
+					p.setGateLocked()
+					p.mu.Unlock()
+				}
+			}
+			return nil
 		}
-		return nil
 	}
 	p.mu.Lock()
 	for {
@@ -293,7 +305,7 @@ func (p *port[T]) put(v T, force bool) error {
 		// flags are read under mu, as Receive reads them (Pause's barrier
 		// relies on it): with an event pending, the receiver must look
 		// again rather than take the message.
-		if o := p.owner; !p.q.ready() && (o == nil || o.state.Load()&flagMask == 0) {
+		if o := p.owner; !p.readyLocked() && (o == nil || o.state.Load()&flagMask == 0) {
 			if p.limit > 0 {
 				p.n--
 			}
@@ -314,7 +326,13 @@ func (p *port[T]) put(v T, force bool) error {
 	return nil
 }
 
-// takeLocked takes the first queued message; the queue must be ready.
+// readyLocked reports whether a message is there to take.
+func (p *port[T]) readyLocked() bool {
+	return p.q.ready()
+}
+
+// takeLocked takes the first message; readyLocked must have said there is
+// one.
 func (p *port[T]) takeLocked() T {
 	v := p.q.pop()
 	if p.limit > 0 {
@@ -339,7 +357,7 @@ func (p *port[T]) popLocked() T {
 // take. Each waiter gets a message, or, with an event of its isolate
 // pending, is told to look again.
 func (p *port[T]) passOnLocked() {
-	for p.q.ready() {
+	for p.readyLocked() {
 		w := p.popWaiterLocked()
 		if w == nil {
 			return
@@ -385,7 +403,7 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 				o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
 			}
 			return v, err
-		case p.q.ready():
+		case p.readyLocked():
 			v = p.popLocked()
 			p.mu.Unlock()
 			return v, nil
@@ -397,10 +415,7 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 		// Listed, having seen no flag: Kill and Ping find this receive
 		// blocked (see Isolate.setFlagUnlessBlocked).
 		w := p.waitLocked()
-		if p.q.ready() && p.unlistLocked(w) {
-			// Queued without the lock as this receive listed itself (see
-			// put).
-			p.keepLocked(w)
+		if w == nil {
 			v = p.popLocked()
 			p.mu.Unlock()
 			return v, nil
@@ -434,7 +449,7 @@ func (p *port[T]) await(w *waiter[T], ctxDone <-chan struct{}) (v T, err error, 
 			return p.stopWaiting(w)
 		}
 	}
-	return p.outcome(got)
+	return p.outcome(w, got)
 }
 
 // receiveSlow is Receive when its isolate has an event pending (kill, ping,
@@ -463,7 +478,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		switch {
 		case p.closed:
 			err = p.closeErr
-		case p.q.ready() && !paused:
+		case p.readyLocked() && !paused:
 			v = p.popLocked()
 		case !ownCtx && ctx.Err() != nil:
 			err = ctx.Err()
@@ -483,11 +498,8 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		if paused {
 			closed = p.ensureClosedChLocked()
 		} else {
-			w = p.waitLocked()
-			if p.q.ready() && p.unlistLocked(w) {
-				// Queued without the lock as this receive listed itself
-				// (see put): look again.
-				p.keepLocked(w)
+			if w = p.waitLocked(); w == nil {
+				// Queued without the lock meanwhile: look again.
 				p.mu.Unlock()
 				if o != nil {
 					o.mu.Unlock()
@@ -547,7 +559,8 @@ type wakeup[T any] struct {
 const (
 	gotMessage uint8 = iota + 1
 	gotClosed
-	gotRetry // look again: messages are queued, or an event is pending
+	gotRetry  // look again: messages are queued, or an event is pending
+	gotHanded // a message handed over without the lock (see put)
 )
 
 // waitList is the port's blocked receivers, in the order they came.
@@ -596,10 +609,30 @@ func (l *waitList[T]) remove(w *waiter[T]) bool {
 	return false
 }
 
-// waitLocked lists a waiter for a receive about to block, a free one or a
-// new one: parked, where a sender takes it without the lock (see put), or
-// behind the one parked.
+// waitLocked readies a receive to block, having found nothing to take. It
+// sets gateWaiting, then looks at the queue again: a send that queued
+// without the lock before it saw the gate has its message there (see put).
+// If so it returns nil, and the receive takes that. Otherwise it returns
+// the waiter the receive blocks on: the park, if no other receive waits
+// there or has yet to take its signal from it, where a sender takes it
+// without the lock; else a free or new waiter, listed behind. A sender
+// that takes the park hands it its message: the receive parked only after
+// it saw nothing queued.
 func (p *port[T]) waitLocked() *waiter[T] {
+	if g := p.gate.Load(); g&gateWaiting == 0 {
+		p.gate.Store(g | gateWaiting)
+	}
+	if p.readyLocked() {
+		p.setGateLocked()
+		return nil
+	}
+	if p.waiters.head == nil && p.pstate.Load() == parkFree {
+		if p.pw == nil {
+			p.pw = &waiter[T]{wake: make(chan wakeup[T], 1)}
+		}
+		p.pstate.Store(parkWaiting)
+		return p.pw
+	}
 	w := p.free
 	switch {
 	case w != nil:
@@ -609,28 +642,44 @@ func (p *port[T]) waitLocked() *waiter[T] {
 	default:
 		w = &waiter[T]{wake: make(chan wakeup[T], 1)}
 	}
-	if p.waiters.head != nil || !p.parked.CompareAndSwap(nil, w) {
-		p.waiters.push(w)
-	}
-	if g := p.gate.Load(); g&gateWaiting == 0 {
-		p.gate.Store(g | gateWaiting)
-	}
+	p.waiters.push(w)
 	return w
+}
+
+// The park's states: a receive waits on the port's own waiter pw
+// (parkWaiting) until whoever takes it off (parkTaken) sends it its one
+// signal, and its receive, having taken that, frees it (parkFree).
+const (
+	parkFree uint32 = iota
+	parkWaiting
+	parkTaken
+)
+
+// takeParked takes the parked receive off, if there is one; the caller
+// then sends it exactly one signal.
+func (p *port[T]) takeParked() *waiter[T] {
+	if p.pstate.CompareAndSwap(parkWaiting, parkTaken) {
+		return p.pw // written before the park was first taken
+	}
+	return nil
 }
 
 // popWaiterLocked takes the first waiting receive off: the parked one, or
 // the first listed.
 func (p *port[T]) popWaiterLocked() *waiter[T] {
-	if w := p.parked.Swap(nil); w != nil {
+	if w := p.takeParked(); w != nil {
 		return w
 	}
 	return p.waiters.pop()
 }
 
 // unlistLocked takes w off, if nothing has taken it yet, and reports
-// whether it did. w is then the receive's again.
+// whether it did. w is then the receive's again (the park is free again).
 func (p *port[T]) unlistLocked(w *waiter[T]) bool {
-	return p.parked.CompareAndSwap(w, nil) || p.waiters.remove(w)
+	if w == p.pw {
+		return p.pstate.CompareAndSwap(parkWaiting, parkFree)
+	}
+	return p.waiters.remove(w)
 }
 
 // setGateLocked makes gate say what the port is now. gateWaiting is set
@@ -639,7 +688,7 @@ func (p *port[T]) unlistLocked(w *waiter[T]) bool {
 // then costs its senders no write to the gate.
 func (p *port[T]) setGateLocked() {
 	var g uint32
-	if p.parked.Load() != nil || p.waiters.head != nil {
+	if p.pstate.Load() == parkWaiting || p.waiters.head != nil {
 		g |= gateWaiting
 	}
 	if p.closed {
@@ -659,7 +708,7 @@ func (p *port[T]) setGateLocked() {
 // yet takes it later.
 func (p *port[T]) signalLocked(w *waiter[T], got wakeup[T]) {
 	w.wake <- got // never blocks: one signal per wait
-	if got.what == gotRetry {
+	if got.what == gotRetry || w == p.pw {
 		return
 	}
 	if len(w.wake) == 0 {
@@ -672,9 +721,10 @@ func (p *port[T]) signalLocked(w *waiter[T], got wakeup[T]) {
 	p.signalled = w
 }
 
-// keepLocked keeps w, no longer used, for a later receive.
+// keepLocked keeps w, no longer used, for a later receive. The park is
+// the port's anyway.
 func (p *port[T]) keepLocked(w *waiter[T]) {
-	if p.free == nil {
+	if p.free == nil && w != p.pw {
 		p.free = w
 	}
 }
@@ -689,15 +739,18 @@ func (p *port[T]) stopWaiting(w *waiter[T]) (v T, err error, done bool) {
 	if listed {
 		return v, nil, false
 	}
-	return p.outcome(<-w.wake)
+	return p.outcome(w, <-w.wake)
 }
 
 // outcome is what a waiter got, taken from its wake; done is false for a
 // retry. A message handed over while the isolate was being killed or
 // ending is not delivered: the port closed, as Receive reports.
-func (p *port[T]) outcome(got wakeup[T]) (v T, err error, done bool) {
+func (p *port[T]) outcome(w *waiter[T], got wakeup[T]) (v T, err error, done bool) {
+	if w == p.pw {
+		p.pstate.Store(parkFree) // its signal is taken
+	}
 	switch got.what {
-	case gotMessage:
+	case gotMessage, gotHanded:
 		v, done = got.v, true
 		if o := p.owner; o != nil && o.ctxEnd.Load() != nil {
 			// Its ports closed before its context ended.
@@ -748,14 +801,20 @@ func (p *port[T]) shut(err error) {
 func (p *port[T]) waiting() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.parked.Load() != nil || p.waiters.head != nil
+	return p.pstate.Load() == parkWaiting || p.waiters.head != nil
 }
 
 // barrier waits until no Receive holds the port's lock, so that every later
-// one sees the owner's flags as they are now.
+// one sees the owner's flags as they are now, and has a parked receive look
+// again: a sender would hand it a message without looking at the flags. A
+// message handed before is delivered, as one taken before the flags were
+// set.
 func (p *port[T]) barrier() {
 	p.mu.Lock()
-	p.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
+	if w := p.takeParked(); w != nil {
+		p.signalLocked(w, wakeup[T]{what: gotRetry})
+	}
+	p.mu.Unlock()
 }
 
 func (p *port[T]) index() int     { return p.idx }
@@ -776,13 +835,15 @@ func (p *port[T]) setIndex(i int) { p.idx = i }
 // A chunk is reused only after every slot of it was read, and each reuse
 // starts a new generation in w's high half, so that a sender still holding
 // the chunk from its last use cannot reserve a slot in it (its
-// compare-and-swap fails) unless the chunk is the live tail again.
+// compare-and-swap fails) unless the chunk is the live tail again. A slot
+// is marked ready with its generation, so reading it needs no write.
 type queue[T any] struct {
 	tail  atomic.Pointer[chunk[T]]    // where senders write; nil until the first send
 	spare [2]atomic.Pointer[chunk[T]] // chunks read through, for the next links
 	_     [cacheLine]byte             // what senders read, apart from what the receive writes
 	head  *chunk[T]                   // where the receive reads; receive side only
 	r     int                         // next slot to read in head
+	hseq  uint32                      // seq of a ready slot of head
 	stub  chunk[T]                    // no slots: where the queue starts
 }
 
@@ -796,8 +857,11 @@ type chunk[T any] struct {
 }
 
 type slot[T any] struct {
-	v     T
-	ready atomic.Bool // v is written; cleared by the receive that takes it
+	v T
+	// seq is the generation in which v was written, plus one: the slot is
+	// ready when it is the chunk's current generation's. So no write is
+	// needed to make a slot that was read not ready again.
+	seq atomic.Uint32
 }
 
 const (
@@ -820,7 +884,7 @@ func (q *queue[T]) push(v T) {
 			if c.w.CompareAndSwap(w, w+1) {
 				s := &c.slots[i]
 				s.v = v
-				s.ready.Store(true)
+				s.seq.Store(uint32(w>>32) + 1)
 				return
 			}
 		case i == n:
@@ -867,11 +931,12 @@ func (q *queue[T]) ready() bool {
 		if nc == nil {
 			return false
 		}
-		q.head, q.r = nc, 0
+		// nc's generation was set before it was linked.
+		q.head, q.r, q.hseq = nc, 0, uint32(nc.w.Load()>>32)+1
 		q.recycle(c)
 		c = nc
 	}
-	return c.slots[q.r].ready.Load()
+	return c.slots[q.r].seq.Load() == q.hseq
 }
 
 // pop takes the first message; ready must have said there is one.
@@ -880,7 +945,6 @@ func (q *queue[T]) pop() T {
 	s := &q.head.slots[q.r]
 	v := s.v
 	s.v = zero
-	s.ready.Store(false)
 	q.r++
 	return v
 }
