@@ -381,6 +381,7 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	// a plain channel receive).
 	ownCtx := o != nil && ctx == o.context()
 	var back *waiter[T] // a waiter this receive was woken on, to keep
+	yielded := false
 	for {
 		p.mu.Lock()
 		if back != nil {
@@ -411,6 +412,19 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 			p.passOnLocked() // a wake-up this receive took may belong to another
 			p.mu.Unlock()
 			return v, ctx.Err()
+		}
+		if !yielded && p.limit == 0 {
+			// Yield once before blocking. The sender this receive waits
+			// for is often runnable on this very processor (a receive
+			// woken by a send runs next where the sender ran): run it
+			// first, and its message is likely queued when this receive
+			// looks again, which spares it a park and its sender a
+			// wake-up. With nothing else runnable, the yield returns at
+			// once.
+			yielded = true
+			p.mu.Unlock()
+			goruntime.Gosched()
+			continue
 		}
 		// Listed, having seen no flag: Kill and Ping find this receive
 		// blocked (see Isolate.setFlagUnlessBlocked).
@@ -658,7 +672,9 @@ const (
 // takeParked takes the parked receive off, if there is one; the caller
 // then sends it exactly one signal.
 func (p *port[T]) takeParked() *waiter[T] {
-	if p.pstate.CompareAndSwap(parkWaiting, parkTaken) {
+	// A load first: a failed compare-and-swap would still take the cache
+	// line from the receive.
+	if p.pstate.Load() == parkWaiting && p.pstate.CompareAndSwap(parkWaiting, parkTaken) {
 		return p.pw // written before the park was first taken
 	}
 	return nil
@@ -839,7 +855,7 @@ func (p *port[T]) setIndex(i int) { p.idx = i }
 // is marked ready with its generation, so reading it needs no write.
 type queue[T any] struct {
 	tail  atomic.Pointer[chunk[T]]    // where senders write; nil until the first send
-	spare [2]atomic.Pointer[chunk[T]] // chunks read through, for the next links
+	spare [4]atomic.Pointer[chunk[T]] // chunks read through, for the next links
 	_     [cacheLine]byte             // what senders read, apart from what the receive writes
 	head  *chunk[T]                   // where the receive reads; receive side only
 	r     int                         // next slot to read in head
@@ -902,9 +918,13 @@ func (q *queue[T]) push(v T) {
 // link makes a chunk after c, which is full, and the new tail: the spare,
 // or a new chunk.
 func (q *queue[T]) link(c *chunk[T]) {
-	nc := q.spare[0].Swap(nil)
-	if nc == nil {
-		nc = q.spare[1].Swap(nil)
+	var nc *chunk[T]
+	for i := range q.spare {
+		if q.spare[i].Load() != nil {
+			if nc = q.spare[i].Swap(nil); nc != nil {
+				break
+			}
+		}
 	}
 	if nc == nil {
 		size := minChunk

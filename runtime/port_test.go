@@ -3,8 +3,10 @@ package runtime
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -82,6 +84,96 @@ func TestPortManySendersOneReceiver(t *testing.T) {
 	}
 	wg.Wait()
 	expectNothing(t, r, 10*time.Millisecond)
+}
+
+// TestPortManyReceiversGivingUp has several goroutines receive from one
+// port fed by several senders, each receive giving up after a random short
+// time and trying again: the park, the list of waiters and a receive that
+// stops waiting all meet. Every message arrives exactly once, and each
+// receiver sees each sender's messages in the order sent.
+func TestPortManyReceiversGivingUp(t *testing.T) {
+	r := NewReceivePort[[2]int](context.Background())
+	defer r.Close()
+	const senders, receivers, each = 4, 3, 5000
+	var sends sync.WaitGroup
+	for s := range senders {
+		sp := r.SendPort()
+		sends.Go(func() {
+			for i := range each {
+				if err := sp.Send([2]int{s, i}); err != nil {
+					t.Errorf("Send: %v", err)
+				}
+				if i%64 == 0 {
+					time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond)
+				}
+			}
+		})
+	}
+	var got [senders][each]atomic.Int32
+	var left atomic.Int32
+	left.Store(senders * each)
+	var recvs sync.WaitGroup
+	for range receivers {
+		recvs.Go(func() {
+			last := [senders]int{-1, -1, -1, -1}
+			for left.Load() > 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rand.IntN(100))*time.Microsecond)
+				m, err := r.Receive(ctx)
+				cancel()
+				if err != nil {
+					if !errors.Is(err, context.DeadlineExceeded) {
+						t.Errorf("Receive: %v", err)
+						return
+					}
+					continue
+				}
+				if m[1] <= last[m[0]] {
+					t.Errorf("sender %d: got %d after %d", m[0], m[1], last[m[0]])
+				}
+				last[m[0]] = m[1]
+				got[m[0]][m[1]].Add(1)
+				left.Add(-1)
+			}
+		})
+	}
+	sends.Wait()
+	recvs.Wait()
+	for s := range senders {
+		for i := range each {
+			if n := got[s][i].Load(); n != 1 {
+				t.Fatalf("sender %d message %d received %d times", s, i, n)
+			}
+		}
+	}
+}
+
+// TestReceiveLooksAgainBeforeBlocking plays the race a receive about to
+// block loses to a send that queues without the lock: the send queued its
+// message and saw no receive waiting, so it wakes no one. The receive must
+// find that message when it looks again after setting the gate.
+func TestReceiveLooksAgainBeforeBlocking(t *testing.T) {
+	r := NewReceivePort[int](context.Background())
+	defer r.Close()
+	p := &r.state
+	p.mu.Lock()
+	readyBefore, gateBefore := p.readyLocked(), p.gate.Load()
+	p.q.push(7) // the send, between the receive's look and its wait
+	w := p.waitLocked()
+	var v int
+	if w == nil {
+		v = p.popLocked()
+	} else {
+		p.unlistLocked(w)
+	}
+	p.mu.Unlock()
+	switch {
+	case readyBefore || gateBefore != 0:
+		t.Fatalf("a new port: ready %v, gate %d", readyBefore, gateBefore)
+	case w != nil:
+		t.Fatal("the receive would block with a message queued")
+	case v != 7:
+		t.Fatalf("got %d, want 7", v)
+	}
 }
 
 func TestSendPortIsComparable(t *testing.T) {
