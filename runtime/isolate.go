@@ -43,7 +43,7 @@ type Option struct {
 // WithName names the isolate, for Isolate.Name and RemoteError.Isolate. The
 // default is "isolate-N", N a number unique in the process.
 func WithName(name string) Option {
-	return Option{func(o *Isolate) { o.name = name }}
+	return Option{func(o *Isolate) { o.setName(name) }}
 }
 
 // WithPaused starts the isolate paused: its entry does not run until the
@@ -57,7 +57,7 @@ func WithPaused() Option {
 // (true, the default) or is only reported to the error listeners; see
 // Isolate.SetErrorsFatal.
 func WithErrorsFatal(fatal bool) Option {
-	return Option{func(o *Isolate) { o.errorsFatal = fatal }}
+	return Option{func(o *Isolate) { o.errorsNotFatal = !fatal }}
 }
 
 // WithOnExit adds an exit listener before the isolate starts, so that even an
@@ -77,53 +77,64 @@ func WithOnError(p SendPort[*RemoteError]) Option {
 // *Isolate is sendable; its methods are safe for concurrent use and may be
 // called after the isolate has ended.
 type Isolate struct {
-	id     uint64
-	name   string
-	parent context.Context // what Spawn was given: the ctx's values and deadline
-	// running is held from the spawn until the isolate has ended: Wait
-	// and Run wait on it without a channel. done is made by the first
-	// Done, under mu, and closed when the isolate has ended; closedChan if
-	// it ended first. A spawn allocates neither. Each of done and ctxDone
-	// is written once, then its bit (madeDone, madeCtxDone) set in state.
-	running sync.WaitGroup
-	done    chan struct{}
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
-	// something for the next receive to do, and the made bits; above them
-	// the number of receives blocked now that are not listed as waiters of
-	// a port (see setFlagUnlessBlocked). One word, so that a receive can
-	// block without taking mu, and Kill and Ping (under mu) still see
-	// either the receive blocked or their flag seen by it.
-	state       atomic.Uint64
+	// something for the next receive to do, and the bits stateKilled,
+	// stateNamed, madeDone and madeCtxDone; above them the number of
+	// receives blocked now that are not listed as waiters of a port (see
+	// setFlagUnlessBlocked). One word, so that a receive can block
+	// without taking mu, and Kill and Ping (under mu) still see either
+	// the receive blocked or their flag seen by it.
+	state atomic.Uint64
+	// mu guards the isolate's state, the context's own (done channel,
+	// AfterFunc functions) included. It is held while the isolate's ports
+	// close and the functions registered by AfterFunc run.
+	mu sync.Mutex
+	// running is held from the spawn until the isolate has ended: Wait and
+	// Run wait on it without a channel. (A sync.Mutex, locked by the spawn
+	// and unlocked by the end, is smaller, but a Lock that waits reads the
+	// clock twice.)
+	running sync.WaitGroup
+	id      uint64
+	parent  context.Context // what Spawn was given: the ctx's values and deadline
+	outcome error           // what Wait returns
+	ports   []ownedPort
+	// rare is made on first need, under mu (or before the start), and
+	// never replaced. Its fields that are published by a bit of state
+	// (name, done, ctxDone: written once, then the bit set) may be read
+	// without mu once the bit is seen.
+	rare   *isolateRare
+	ctxEnd atomic.Pointer[ctxCause] // set once, when the context is cancelled
+
+	// Guarded by mu (the bools sit together, for the struct's size).
+	killed         bool // ending: ports closed, ctx cancelled, no more events
+	ended          bool // listeners taken; done is about to close
+	outcomeSet     bool // outcome is final
+	errorsNotFatal bool // WithErrorsFatal(false), SetErrorsFatal(false)
+	portsKilled    bool // the ports closed with ErrKilled, not ErrClosed
+	doneClosed     bool // the isolate has ended: done is closed (or will be closedChan)
+	// Set before the start, read-only then.
 	startPaused bool
 	// ofCaller: the isolate runs a call (Run) that its caller waits for, so
 	// the whole of the caller's ctx, its isolate's end included, cancels it.
 	ofCaller bool
-
-	// Guarded by mu (the bools sit together, for the struct's size).
-	killed      bool // ending: ports closed, ctx cancelled, no more events
-	ended       bool // listeners taken; done is about to close
-	outcomeSet  bool // outcome is final
-	errorsFatal bool
-	portsKilled bool // the ports closed with ErrKilled, not ErrClosed
-	doneClosed  bool // the isolate has ended: done is closed (or will be closedChan)
-	mu          sync.Mutex
-	// ctxMu guards the context's own state: ctxDone's making and
-	// afterFuncs. It is never held while calling out.
-	ctxMu   sync.Mutex
-	outcome error // what Wait returns
-	ports   []ownedPort
-	rare    *isolateRare // made on first need, under mu (or before the start)
-
-	// The context's own state (see ctxMu).
-	ctxDone    chan struct{}            // made on first Done (see done)
-	ctxEnd     atomic.Pointer[ctxCause] // set once, when the context is cancelled
-	afterFuncs map[*afterFunc]struct{}
 }
 
 // isolateRare is the state of an isolate that only some isolates need:
-// pauses, pings, listeners, watches on cancellable contexts. Kept apart, it
-// costs an idle isolate nothing until used.
+// a name, Done channels, pauses, pings, listeners, watches on cancellable
+// contexts. Kept apart, it costs an isolate nothing until used: a spawn
+// allocates only what every isolate needs.
 type isolateRare struct {
+	// name is WithName's, set before the start (then stateNamed).
+	name string
+	// done is made by the first Done and closed when the isolate has
+	// ended; closedChan if it ended first (then madeDone).
+	done chan struct{}
+	// ctxDone is the context's, made by its first Done and closed when
+	// the context is cancelled; closedChan if it was first (then
+	// madeCtxDone).
+	ctxDone    chan struct{}
+	afterFuncs map[*afterFunc]struct{}
+
 	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
 	pauses         map[Capability]struct{}
 	startCap       Capability
@@ -267,6 +278,16 @@ func (o *Isolate) watchCancel(ctx context.Context, skip *Isolate) {
 	o.mu.Unlock()
 }
 
+// setName names o (WithName); before the start.
+func (o *Isolate) setName(name string) {
+	if name == "" {
+		o.state.And(^stateNamed)
+		return
+	}
+	o.more().name = name
+	o.state.Or(stateNamed)
+}
+
 // more returns o.rare, made if need be; call it under mu, or before the
 // isolate starts.
 func (o *Isolate) more() *isolateRare {
@@ -285,12 +306,13 @@ const (
 	blockedOne = 1 << 8 // one blocked receive, in Isolate.state
 )
 
-// Bits of Isolate.state beside the flags: done or ctxDone is set; killed
-// is (a start need not lock to see it).
+// Bits of Isolate.state beside the flags: rare.done or rare.ctxDone is
+// set; killed is (a start need not lock to see it); rare.name is set.
 const (
 	madeDone    uint64 = 1 << 3
 	madeCtxDone uint64 = 1 << 4
 	stateKilled uint64 = 1 << 5
+	stateNamed  uint64 = 1 << 6
 )
 
 // leaveBlocked undoes the count of a receive that waits under mu (paused).
@@ -378,19 +400,21 @@ func (c *isolateContext) Deadline() (time.Time, bool) { return c.parent.Deadline
 
 func (c *isolateContext) Done() <-chan struct{} {
 	if c.state.Load()&madeCtxDone != 0 {
-		return c.ctxDone
+		return c.rare.ctxDone
 	}
-	c.ctxMu.Lock()
-	defer c.ctxMu.Unlock()
-	if c.ctxDone == nil {
-		if c.ctxEnd.Load() != nil {
-			c.ctxDone = closedChan // ended before anyone asked
+	o := (*Isolate)(c)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r := o.more()
+	if r.ctxDone == nil {
+		if o.ctxEnd.Load() != nil {
+			r.ctxDone = closedChan // ended before anyone asked
 		} else {
-			c.ctxDone = make(chan struct{})
+			r.ctxDone = make(chan struct{})
 		}
-		c.state.Or(madeCtxDone)
+		o.state.Or(madeCtxDone)
 	}
-	return c.ctxDone
+	return r.ctxDone
 }
 
 func (c *isolateContext) Err() error {
@@ -426,29 +450,31 @@ type afterFunc struct{ f func() }
 // would.
 func (c *isolateContext) AfterFunc(f func()) (stop func() bool) {
 	a := &afterFunc{f}
-	c.ctxMu.Lock()
-	if c.ctxEnd.Load() != nil {
-		c.ctxMu.Unlock()
+	o := (*Isolate)(c)
+	o.mu.Lock()
+	if o.ctxEnd.Load() != nil {
+		o.mu.Unlock()
 		go f()
 		return func() bool { return false }
 	}
-	if c.afterFuncs == nil {
-		c.afterFuncs = make(map[*afterFunc]struct{})
+	r := o.more()
+	if r.afterFuncs == nil {
+		r.afterFuncs = make(map[*afterFunc]struct{})
 	}
-	c.afterFuncs[a] = struct{}{}
-	c.ctxMu.Unlock()
+	r.afterFuncs[a] = struct{}{}
+	o.mu.Unlock()
 	return func() bool {
-		c.ctxMu.Lock()
-		defer c.ctxMu.Unlock()
-		_, ok := c.afterFuncs[a]
-		delete(c.afterFuncs, a)
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		_, ok := r.afterFuncs[a]
+		delete(r.afterFuncs, a)
 		return ok
 	}
 }
 
-// cancelContext ends the isolate's context with cause (nil: errEnded, which
-// is a context.Canceled).
-func (o *Isolate) cancelContext(cause error) {
+// cancelContextLocked ends the isolate's context with cause (nil: errEnded,
+// which is a context.Canceled); under mu.
+func (o *Isolate) cancelContextLocked(cause error) {
 	end := causeEnded
 	switch cause {
 	case nil:
@@ -457,18 +483,19 @@ func (o *Isolate) cancelContext(cause error) {
 	default:
 		end = newCtxCause(cause)
 	}
-	o.ctxMu.Lock()
 	if o.ctxEnd.Load() != nil {
-		o.ctxMu.Unlock()
 		return
 	}
 	o.ctxEnd.Store(end)
-	if o.ctxDone != nil {
-		close(o.ctxDone)
+	r := o.rare
+	if r == nil {
+		return // no Done, no AfterFunc
+	}
+	if r.ctxDone != nil {
+		close(r.ctxDone)
 	} // else Done, seeing ctxEnd, hands out closedChan
-	afters := o.afterFuncs
-	o.afterFuncs = nil
-	o.ctxMu.Unlock()
+	afters := r.afterFuncs
+	r.afterFuncs = nil
 	for a := range afters {
 		a.f()
 	}
@@ -502,7 +529,6 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 	}
 	o.id = isolateIDs.Add(1)
 	o.running.Add(1)
-	o.errorsFatal = true
 	for _, opt := range opts {
 		if opt.apply != nil {
 			opt.apply(o)
@@ -515,7 +541,7 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		r.pauses = map[Capability]struct{}{r.startCap: {}}
 		r.unpaused = make(chan struct{})
 		// Idle until resumed: Ping answers, BeforeNextEvent kills at once.
-		o.state.Store(flagPaused | blockedOne)
+		o.state.Or(flagPaused | blockedOne)
 	}
 	o.parent = parent
 	cancels := cancelSourcesOf(parent)
@@ -719,7 +745,7 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 		o.mu.Unlock()
 		return err, true
 	}
-	if o.errorsFatal {
+	if !o.errorsNotFatal {
 		o.more().pendingErr = err
 		o.killLocked(err, ErrClosed)
 		o.mu.Unlock()
@@ -825,7 +851,7 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 		}
 		r.pings = nil
 	}
-	o.cancelContext(outcome)
+	o.cancelContextLocked(outcome)
 }
 
 // end runs on the isolate's goroutine after its entry: it closes the ports,
@@ -907,8 +933,8 @@ func (o *Isolate) answerPingsLocked() {
 
 // Name returns the isolate's name (WithName, or "isolate-N").
 func (o *Isolate) Name() string {
-	if o.name != "" {
-		return o.name
+	if o.state.Load()&stateNamed != 0 {
+		return o.rare.name
 	}
 	return "isolate-" + strconv.FormatUint(o.id, 10)
 }
@@ -1130,7 +1156,7 @@ func (o *Isolate) RemoveErrorListener(p SendPort[*RemoteError]) {
 // run.
 func (o *Isolate) SetErrorsFatal(fatal bool) {
 	o.mu.Lock()
-	o.errorsFatal = fatal
+	o.errorsNotFatal = !fatal
 	o.mu.Unlock()
 }
 
@@ -1138,27 +1164,28 @@ func (o *Isolate) SetErrorsFatal(fatal bool) {
 // has returned, its ports are closed and its listeners notified.
 func (o *Isolate) Done() <-chan struct{} {
 	if o.state.Load()&madeDone != 0 {
-		return o.done
+		return o.rare.done
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.done == nil {
+	r := o.more()
+	if r.done == nil {
 		if o.doneClosed {
-			o.done = closedChan // ended before anyone asked
+			r.done = closedChan // ended before anyone asked
 		} else {
-			o.done = make(chan struct{})
+			r.done = make(chan struct{})
 		}
 		o.state.Or(madeDone)
 	}
-	return o.done
+	return r.done
 }
 
 // closeDoneLocked closes done, or notes it closed if nobody asked for it
 // yet; under mu.
 func (o *Isolate) closeDoneLocked() {
 	o.doneClosed = true
-	if o.done != nil {
-		close(o.done)
+	if o.rare != nil && o.rare.done != nil {
+		close(o.rare.done)
 	}
 }
 

@@ -197,8 +197,8 @@ func (p *Pool) initMemberLocked(o *Isolate) error {
 		return err
 	}
 	p.made++
-	if o.name != "" {
-		o.name += "-" + strconv.Itoa(p.made)
+	if o.state.Load()&stateNamed != 0 {
+		o.setName(o.rare.name + "-" + strconv.Itoa(p.made))
 	}
 	p.live++
 	return nil
