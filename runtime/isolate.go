@@ -85,7 +85,7 @@ type Isolate struct {
 	// without taking mu, and Kill and Ping (under mu) still see either
 	// the receive blocked or their flag seen by it.
 	state atomic.Uint64
-	// mu guards the isolate's state, the context's own (done channel,
+	// mu guards the isolate's state, its context's (Done channel,
 	// AfterFunc functions) included. It is held while the isolate's ports
 	// close and the functions registered by AfterFunc run.
 	mu sync.Mutex
@@ -96,11 +96,18 @@ type Isolate struct {
 	running sync.WaitGroup
 	id      uint64
 	parent  context.Context // what Spawn was given: the ctx's values and deadline
-	outcome error           // what Wait returns
-	ports   []ownedPort
+	// failure is the outcome (what Wait returns) when it is a
+	// *RemoteError; outcomeKilled says when it is ErrKilled; else nil.
+	failure *RemoteError
+	// done is made by the first Done, under mu, and closed when the
+	// isolate has ended; closedChan if it ended first. It is written
+	// once, then madeDone set in state. (Here, not in rare: Wait with a
+	// ctx that can end asks for it.)
+	done  chan struct{}
+	ports []ownedPort
 	// rare is made on first need, under mu (or before the start), and
 	// never replaced. Its fields that are published by a bit of state
-	// (name, done, ctxDone: written once, then the bit set) may be read
+	// (name, ctxDone: written once, then the bit set) may be read
 	// without mu once the bit is seen.
 	rare   *isolateRare
 	ctxEnd atomic.Pointer[ctxCause] // set once, when the context is cancelled
@@ -108,27 +115,21 @@ type Isolate struct {
 	// Guarded by mu (the bools sit together, for the struct's size).
 	killed         bool // ending: ports closed, ctx cancelled, no more events
 	ended          bool // listeners taken; done is about to close
-	outcomeSet     bool // outcome is final
+	outcomeSet     bool // the outcome is final
+	outcomeKilled  bool // the outcome is ErrKilled
 	errorsNotFatal bool // WithErrorsFatal(false), SetErrorsFatal(false)
 	portsKilled    bool // the ports closed with ErrKilled, not ErrClosed
 	doneClosed     bool // the isolate has ended: done is closed (or will be closedChan)
-	// Set before the start, read-only then.
-	startPaused bool
-	// ofCaller: the isolate runs a call (Run) that its caller waits for, so
-	// the whole of the caller's ctx, its isolate's end included, cancels it.
-	ofCaller bool
+	startPaused    bool // set before the start, read-only then
 }
 
 // isolateRare is the state of an isolate that only some isolates need:
-// a name, Done channels, pauses, pings, listeners, watches on cancellable
-// contexts. Kept apart, it costs an isolate nothing until used: a spawn
+// a name, the context's Done channel and AfterFunc functions, pauses,
+// pings, listeners, watches on cancellable contexts. Kept apart, it costs an isolate nothing until used: a spawn
 // allocates only what every isolate needs.
 type isolateRare struct {
 	// name is WithName's, set before the start (then stateNamed).
 	name string
-	// done is made by the first Done and closed when the isolate has
-	// ended; closedChan if it ended first (then madeDone).
-	done chan struct{}
 	// ctxDone is the context's, made by its first Done and closed when
 	// the context is cancelled; closedChan if it was first (then
 	// madeCtxDone).
@@ -306,8 +307,7 @@ const (
 	blockedOne = 1 << 8 // one blocked receive, in Isolate.state
 )
 
-// Bits of Isolate.state beside the flags: rare.done or rare.ctxDone is
-// set; killed is (a start need not lock to see it); rare.name is set.
+// Bits of Isolate.state beside the flags: done or rare.ctxDone is set; killed is (a start need not lock to see it); rare.name is set.
 const (
 	madeDone    uint64 = 1 << 3
 	madeCtxDone uint64 = 1 << 4
@@ -522,8 +522,11 @@ func Current(ctx context.Context) *Isolate {
 }
 
 // initIsolate prepares o, allocated by the caller together with what its
-// entry needs (one allocation per isolate, not several).
-func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause bool) error {
+// entry needs (one allocation per isolate, not several). mayPause: WithPaused
+// applies. ofCaller: the isolate runs a call (Run) that its caller waits
+// for, so the whole of the caller's ctx, its isolate's end included,
+// cancels it.
+func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause, ofCaller bool) error {
 	if err := parent.Err(); err != nil {
 		return err
 	}
@@ -548,7 +551,7 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 	if cancels != nil {
 		o.more().cancels = cancels // before any watch: nothing else runs yet
 	}
-	if o.ofCaller {
+	if ofCaller {
 		o.watchCancel(parent, nil)
 	} else {
 		for s := cancels; s != nil; s = s.next {
@@ -590,7 +593,7 @@ func (r *running[R]) enter(ctx context.Context) {
 	res, err := r.fn(ctx)
 	o := &r.Isolate
 	o.mu.Lock()
-	if !o.outcomeSet || o.outcome == nil {
+	if !o.outcomeSet || o.outcomeLocked() == nil {
 		o.outcomeSet = true
 		r.res, r.err, r.returned = res, err, true
 	}
@@ -630,7 +633,7 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 		}
 	}
 	s := &spawned[M]{entry: entry, msg: msg}
-	if err := initIsolate(&s.Isolate, ctx, opts, true); err != nil {
+	if err := initIsolate(&s.Isolate, ctx, opts, true, false); err != nil {
 		return nil, err
 	}
 	go run(s)
@@ -658,8 +661,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 	}
 	r := &running[R]{fn: fn}
 	o := &r.Isolate
-	o.ofCaller = true
-	if err := initIsolate(o, ctx, opts, false); err != nil {
+	if err := initIsolate(o, ctx, opts, false, true); err != nil {
 		return zero, err
 	}
 	go run(r)
@@ -668,7 +670,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 		return r.res, r.err
 	}
 	o.mu.Lock()
-	err := o.outcome
+	err := o.outcomeLocked()
 	o.mu.Unlock()
 	if err == nil {
 		err = errRunExited
@@ -825,11 +827,18 @@ func (o *Isolate) betweenEventsLocked() uint64 {
 	return f
 }
 
-// killLocked makes the isolate end: the first cause is the outcome Wait
-// reports; its ports close with portErr; its ctx is cancelled.
+// killLocked makes the isolate end: the first cause (nil, ErrKilled or a
+// *RemoteError) is the outcome Wait reports; its ports close with portErr; its ctx is cancelled.
 func (o *Isolate) killLocked(outcome, portErr error) {
 	if !o.outcomeSet {
-		o.outcome, o.outcomeSet = outcome, true
+		o.outcomeSet = true
+		switch outcome {
+		case nil:
+		case ErrKilled:
+			o.outcomeKilled = true
+		default:
+			o.failure = outcome.(*RemoteError) // a panic's, or Guard's
+		}
 	}
 	if o.killed {
 		return
@@ -861,7 +870,7 @@ func (o *Isolate) end(rerr *RemoteError) {
 	var report *RemoteError
 	if rerr != nil {
 		o.killLocked(rerr, ErrClosed)
-		if o.outcome == error(rerr) {
+		if o.failure == rerr {
 			// The panic ended the isolate. One after a kill or Exit did
 			// not: the isolate was already ending, and listeners hear
 			// only the error that Wait reports.
@@ -1164,28 +1173,27 @@ func (o *Isolate) SetErrorsFatal(fatal bool) {
 // has returned, its ports are closed and its listeners notified.
 func (o *Isolate) Done() <-chan struct{} {
 	if o.state.Load()&madeDone != 0 {
-		return o.rare.done
+		return o.done
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	r := o.more()
-	if r.done == nil {
+	if o.done == nil {
 		if o.doneClosed {
-			r.done = closedChan // ended before anyone asked
+			o.done = closedChan // ended before anyone asked
 		} else {
-			r.done = make(chan struct{})
+			o.done = make(chan struct{})
 		}
 		o.state.Or(madeDone)
 	}
-	return r.done
+	return o.done
 }
 
 // closeDoneLocked closes done, or notes it closed if nobody asked for it
 // yet; under mu.
 func (o *Isolate) closeDoneLocked() {
 	o.doneClosed = true
-	if o.rare != nil && o.rare.done != nil {
-		close(o.rare.done)
+	if o.done != nil {
+		close(o.done)
 	}
 }
 
@@ -1209,7 +1217,19 @@ func (o *Isolate) Wait(ctx context.Context) error {
 		}
 	}
 	// Final once the isolate has ended, and written before it did.
-	return o.outcome
+	return o.outcomeLocked()
+}
+
+// outcomeLocked is what Wait returns (nil until the outcome is set);
+// under mu, or once the isolate has ended.
+func (o *Isolate) outcomeLocked() error {
+	switch {
+	case o.failure != nil:
+		return o.failure
+	case o.outcomeKilled:
+		return ErrKilled
+	}
+	return nil
 }
 
 func appendNew[T comparable](s []T, v T) []T {

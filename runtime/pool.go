@@ -193,7 +193,7 @@ func (p *Pool) shutdown() {
 
 // initMemberLocked prepares one more isolate of the pool.
 func (p *Pool) initMemberLocked(o *Isolate) error {
-	if err := initIsolate(o, p.parent, p.opts, false); err != nil {
+	if err := initIsolate(o, p.parent, p.opts, false, false); err != nil {
 		return err
 	}
 	p.made++
