@@ -26,7 +26,7 @@ func SpawnPort[T any](ctx context.Context, entry func(ctx context.Context, port 
 	}
 	s := &spawned[*ReceivePort[T]]{entry: entry}
 	o := &s.Isolate
-	if err := initIsolate(o, ctx, opts, true); err != nil {
+	if err := initIsolate(o, ctx, opts, true, false); err != nil {
 		return SendPort[T]{}, nil, err
 	}
 	// o.context() carries the isolate, so the port is owned by it (and born

@@ -10,11 +10,11 @@ import (
 
 // TestSpawnCost: a Spawn allocates the isolate (with its message) and the
 // goroutine's closure, nothing else, and an isolate with a zero-sized
-// message fits the 176-byte size class. What comes for the isolate later
+// message fits the 128-byte size class. What comes for the isolate later
 // (Done, pauses, listeners) is made when asked for.
 func TestSpawnCost(t *testing.T) {
-	if n := unsafe.Sizeof(spawned[struct{}]{}); n > 176 {
-		t.Errorf("an isolate takes %d bytes, want at most 176", n)
+	if n := unsafe.Sizeof(spawned[struct{}]{}); n > 128 {
+		t.Errorf("an isolate takes %d bytes, want at most 128", n)
 	}
 	ctx := context.Background()
 	entry := func(context.Context, struct{}) {}

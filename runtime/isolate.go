@@ -43,7 +43,7 @@ type Option struct {
 // WithName names the isolate, for Isolate.Name and RemoteError.Isolate. The
 // default is "isolate-N", N a number unique in the process.
 func WithName(name string) Option {
-	return Option{func(o *Isolate) { o.name = name }}
+	return Option{func(o *Isolate) { o.setName(name) }}
 }
 
 // WithPaused starts the isolate paused: its entry does not run until the
@@ -57,7 +57,7 @@ func WithPaused() Option {
 // (true, the default) or is only reported to the error listeners; see
 // Isolate.SetErrorsFatal.
 func WithErrorsFatal(fatal bool) Option {
-	return Option{func(o *Isolate) { o.errorsFatal = fatal }}
+	return Option{func(o *Isolate) { o.errorsNotFatal = !fatal }}
 }
 
 // WithOnExit adds an exit listener before the isolate starts, so that even an
@@ -77,53 +77,67 @@ func WithOnError(p SendPort[*RemoteError]) Option {
 // *Isolate is sendable; its methods are safe for concurrent use and may be
 // called after the isolate has ended.
 type Isolate struct {
-	id     uint64
-	name   string
-	parent context.Context // what Spawn was given: the ctx's values and deadline
-	// running is held from the spawn until the isolate has ended: Wait
-	// and Run wait on it without a channel. done is made by the first
-	// Done, under mu, and closed when the isolate has ended; closedChan if
-	// it ended first. A spawn allocates neither. Each of done and ctxDone
-	// is written once, then its bit (madeDone, madeCtxDone) set in state.
-	running sync.WaitGroup
-	done    chan struct{}
 	// state holds, in its low bits, flagKill | flagPing | flagPaused:
-	// something for the next receive to do, and the made bits; above them
-	// the number of receives blocked now that are not listed as waiters of
-	// a port (see setFlagUnlessBlocked). One word, so that a receive can
-	// block without taking mu, and Kill and Ping (under mu) still see
-	// either the receive blocked or their flag seen by it.
-	state       atomic.Uint64
-	startPaused bool
-	// ofCaller: the isolate runs a call (Run) that its caller waits for, so
-	// the whole of the caller's ctx, its isolate's end included, cancels it.
-	ofCaller bool
+	// something for the next receive to do, and the bits stateKilled,
+	// stateNamed, madeDone and madeCtxDone; above them the number of
+	// receives blocked now that are not listed as waiters of a port (see
+	// setFlagUnlessBlocked). One word, so that a receive can block
+	// without taking mu, and Kill and Ping (under mu) still see either
+	// the receive blocked or their flag seen by it.
+	state atomic.Uint64
+	// mu guards the isolate's state, its context's (Done channel,
+	// AfterFunc functions) included. It is held while the isolate's ports
+	// close and the functions registered by AfterFunc run.
+	mu sync.Mutex
+	// running is held from the spawn until the isolate has ended: Wait and
+	// Run wait on it without a channel. (A sync.Mutex, locked by the spawn
+	// and unlocked by the end, is smaller, but a Lock that waits reads the
+	// clock twice.)
+	running sync.WaitGroup
+	id      uint64
+	parent  context.Context // what Spawn was given: the ctx's values and deadline
+	// failure is the outcome (what Wait returns) when it is a
+	// *RemoteError; outcomeKilled says when it is ErrKilled; else nil.
+	failure *RemoteError
+	// done is made by the first Done, under mu, and closed when the
+	// isolate has ended; closedChan if it ended first. It is written
+	// once, then madeDone set in state. (Here, not in rare: Wait with a
+	// ctx that can end asks for it.)
+	done  chan struct{}
+	ports []ownedPort
+	// rare is made on first need, under mu (or before the start), and
+	// never replaced. Its fields that are published by a bit of state
+	// (name, ctxDone: written once, then the bit set) may be read
+	// without mu once the bit is seen.
+	rare   *isolateRare
+	ctxEnd atomic.Pointer[ctxCause] // set once, when the context is cancelled
 
 	// Guarded by mu (the bools sit together, for the struct's size).
-	killed      bool // ending: ports closed, ctx cancelled, no more events
-	ended       bool // listeners taken; done is about to close
-	outcomeSet  bool // outcome is final
-	errorsFatal bool
-	portsKilled bool // the ports closed with ErrKilled, not ErrClosed
-	doneClosed  bool // the isolate has ended: done is closed (or will be closedChan)
-	mu          sync.Mutex
-	// ctxMu guards the context's own state: ctxDone's making and
-	// afterFuncs. It is never held while calling out.
-	ctxMu   sync.Mutex
-	outcome error // what Wait returns
-	ports   []ownedPort
-	rare    *isolateRare // made on first need, under mu (or before the start)
-
-	// The context's own state (see ctxMu).
-	ctxDone    chan struct{}            // made on first Done (see done)
-	ctxEnd     atomic.Pointer[ctxCause] // set once, when the context is cancelled
-	afterFuncs map[*afterFunc]struct{}
+	killed         bool // ending: ports closed, ctx cancelled, no more events
+	ended          bool // listeners taken; done is about to close
+	outcomeSet     bool // the outcome is final
+	outcomeKilled  bool // the outcome is ErrKilled
+	errorsNotFatal bool // WithErrorsFatal(false), SetErrorsFatal(false)
+	portsKilled    bool // the ports closed with ErrKilled, not ErrClosed
+	doneClosed     bool // the isolate has ended: done is closed (or will be closedChan)
+	startPaused    bool // set before the start, read-only then
 }
 
 // isolateRare is the state of an isolate that only some isolates need:
-// pauses, pings, listeners, watches on cancellable contexts. Kept apart, it
-// costs an idle isolate nothing until used.
+// a name, the context's Done channel and AfterFunc functions, pauses,
+// pings, listeners, watches on cancellable contexts. Kept apart, it costs
+// an isolate nothing until used: a spawn allocates only what every isolate
+// needs (an Isolate is 120 bytes; with a Spawn's entry and a zero-sized
+// message, the 128-byte size class).
 type isolateRare struct {
+	// name is WithName's, set before the start (then stateNamed).
+	name string
+	// ctxDone is the context's, made by its first Done and closed when
+	// the context is cancelled; closedChan if it was first (then
+	// madeCtxDone).
+	ctxDone    chan struct{}
+	afterFuncs map[*afterFunc]struct{}
+
 	pendingErr     *RemoteError // Guard's fatal error, for the error listeners
 	pauses         map[Capability]struct{}
 	startCap       Capability
@@ -267,6 +281,16 @@ func (o *Isolate) watchCancel(ctx context.Context, skip *Isolate) {
 	o.mu.Unlock()
 }
 
+// setName names o (WithName); before the start.
+func (o *Isolate) setName(name string) {
+	if name == "" {
+		o.state.And(^stateNamed)
+		return
+	}
+	o.more().name = name
+	o.state.Or(stateNamed)
+}
+
 // more returns o.rare, made if need be; call it under mu, or before the
 // isolate starts.
 func (o *Isolate) more() *isolateRare {
@@ -285,12 +309,12 @@ const (
 	blockedOne = 1 << 8 // one blocked receive, in Isolate.state
 )
 
-// Bits of Isolate.state beside the flags: done or ctxDone is set; killed
-// is (a start need not lock to see it).
+// Bits of Isolate.state beside the flags: done or rare.ctxDone is set; killed is (a start need not lock to see it); rare.name is set.
 const (
 	madeDone    uint64 = 1 << 3
 	madeCtxDone uint64 = 1 << 4
 	stateKilled uint64 = 1 << 5
+	stateNamed  uint64 = 1 << 6
 )
 
 // leaveBlocked undoes the count of a receive that waits under mu (paused).
@@ -351,7 +375,8 @@ var isolateIDs atomic.Uint64
 // its cancellation (that arrives as a Kill, so that it closes the isolate's
 // ports too), plus the isolate itself for Current. It is cancelled when the
 // isolate is killed or ends. Being the Isolate, it costs a spawn nothing:
-// no cancelCtx, no cancel func, a done channel only when Done is called.
+// no cancelCtx, no cancel func; a done channel (in isolateRare) only when
+// Done is called.
 type isolateContext Isolate
 
 type isolateKey struct{}
@@ -378,19 +403,21 @@ func (c *isolateContext) Deadline() (time.Time, bool) { return c.parent.Deadline
 
 func (c *isolateContext) Done() <-chan struct{} {
 	if c.state.Load()&madeCtxDone != 0 {
-		return c.ctxDone
+		return c.rare.ctxDone
 	}
-	c.ctxMu.Lock()
-	defer c.ctxMu.Unlock()
-	if c.ctxDone == nil {
-		if c.ctxEnd.Load() != nil {
-			c.ctxDone = closedChan // ended before anyone asked
+	o := (*Isolate)(c)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r := o.more()
+	if r.ctxDone == nil {
+		if o.ctxEnd.Load() != nil {
+			r.ctxDone = closedChan // ended before anyone asked
 		} else {
-			c.ctxDone = make(chan struct{})
+			r.ctxDone = make(chan struct{})
 		}
-		c.state.Or(madeCtxDone)
+		o.state.Or(madeCtxDone)
 	}
-	return c.ctxDone
+	return r.ctxDone
 }
 
 func (c *isolateContext) Err() error {
@@ -426,29 +453,31 @@ type afterFunc struct{ f func() }
 // would.
 func (c *isolateContext) AfterFunc(f func()) (stop func() bool) {
 	a := &afterFunc{f}
-	c.ctxMu.Lock()
-	if c.ctxEnd.Load() != nil {
-		c.ctxMu.Unlock()
+	o := (*Isolate)(c)
+	o.mu.Lock()
+	if o.ctxEnd.Load() != nil {
+		o.mu.Unlock()
 		go f()
 		return func() bool { return false }
 	}
-	if c.afterFuncs == nil {
-		c.afterFuncs = make(map[*afterFunc]struct{})
+	r := o.more()
+	if r.afterFuncs == nil {
+		r.afterFuncs = make(map[*afterFunc]struct{})
 	}
-	c.afterFuncs[a] = struct{}{}
-	c.ctxMu.Unlock()
+	r.afterFuncs[a] = struct{}{}
+	o.mu.Unlock()
 	return func() bool {
-		c.ctxMu.Lock()
-		defer c.ctxMu.Unlock()
-		_, ok := c.afterFuncs[a]
-		delete(c.afterFuncs, a)
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		_, ok := r.afterFuncs[a]
+		delete(r.afterFuncs, a)
 		return ok
 	}
 }
 
-// cancelContext ends the isolate's context with cause (nil: errEnded, which
-// is a context.Canceled).
-func (o *Isolate) cancelContext(cause error) {
+// cancelContextLocked ends the isolate's context with cause (nil: errEnded,
+// which is a context.Canceled); under mu.
+func (o *Isolate) cancelContextLocked(cause error) {
 	end := causeEnded
 	switch cause {
 	case nil:
@@ -457,18 +486,19 @@ func (o *Isolate) cancelContext(cause error) {
 	default:
 		end = newCtxCause(cause)
 	}
-	o.ctxMu.Lock()
 	if o.ctxEnd.Load() != nil {
-		o.ctxMu.Unlock()
 		return
 	}
 	o.ctxEnd.Store(end)
-	if o.ctxDone != nil {
-		close(o.ctxDone)
+	r := o.rare
+	if r == nil {
+		return // no Done, no AfterFunc
+	}
+	if r.ctxDone != nil {
+		close(r.ctxDone)
 	} // else Done, seeing ctxEnd, hands out closedChan
-	afters := o.afterFuncs
-	o.afterFuncs = nil
-	o.ctxMu.Unlock()
+	afters := r.afterFuncs
+	r.afterFuncs = nil
 	for a := range afters {
 		a.f()
 	}
@@ -495,14 +525,16 @@ func Current(ctx context.Context) *Isolate {
 }
 
 // initIsolate prepares o, allocated by the caller together with what its
-// entry needs (one allocation per isolate, not several).
-func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause bool) error {
+// entry needs (one allocation per isolate, not several). mayPause: WithPaused
+// applies. ofCaller: the isolate runs a call (Run) that its caller waits
+// for, so the whole of the caller's ctx, its isolate's end included,
+// cancels it.
+func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause, ofCaller bool) error {
 	if err := parent.Err(); err != nil {
 		return err
 	}
 	o.id = isolateIDs.Add(1)
 	o.running.Add(1)
-	o.errorsFatal = true
 	for _, opt := range opts {
 		if opt.apply != nil {
 			opt.apply(o)
@@ -515,14 +547,14 @@ func initIsolate(o *Isolate, parent context.Context, opts []Option, mayPause boo
 		r.pauses = map[Capability]struct{}{r.startCap: {}}
 		r.unpaused = make(chan struct{})
 		// Idle until resumed: Ping answers, BeforeNextEvent kills at once.
-		o.state.Store(flagPaused | blockedOne)
+		o.state.Or(flagPaused | blockedOne)
 	}
 	o.parent = parent
 	cancels := cancelSourcesOf(parent)
 	if cancels != nil {
 		o.more().cancels = cancels // before any watch: nothing else runs yet
 	}
-	if o.ofCaller {
+	if ofCaller {
 		o.watchCancel(parent, nil)
 	} else {
 		for s := cancels; s != nil; s = s.next {
@@ -564,7 +596,7 @@ func (r *running[R]) enter(ctx context.Context) {
 	res, err := r.fn(ctx)
 	o := &r.Isolate
 	o.mu.Lock()
-	if !o.outcomeSet || o.outcome == nil {
+	if !o.outcomeSet || o.outcomeLocked() == nil {
 		o.outcomeSet = true
 		r.res, r.err, r.returned = res, err, true
 	}
@@ -604,7 +636,7 @@ func Spawn[M any](ctx context.Context, entry func(ctx context.Context, msg M), m
 		}
 	}
 	s := &spawned[M]{entry: entry, msg: msg}
-	if err := initIsolate(&s.Isolate, ctx, opts, true); err != nil {
+	if err := initIsolate(&s.Isolate, ctx, opts, true, false); err != nil {
 		return nil, err
 	}
 	go run(s)
@@ -632,8 +664,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 	}
 	r := &running[R]{fn: fn}
 	o := &r.Isolate
-	o.ofCaller = true
-	if err := initIsolate(o, ctx, opts, false); err != nil {
+	if err := initIsolate(o, ctx, opts, false, true); err != nil {
 		return zero, err
 	}
 	go run(r)
@@ -642,7 +673,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 		return r.res, r.err
 	}
 	o.mu.Lock()
-	err := o.outcome
+	err := o.outcomeLocked()
 	o.mu.Unlock()
 	if err == nil {
 		err = errRunExited
@@ -719,7 +750,7 @@ func Guard(ctx context.Context, fn func()) (err *RemoteError, fatal bool) {
 		o.mu.Unlock()
 		return err, true
 	}
-	if o.errorsFatal {
+	if !o.errorsNotFatal {
 		o.more().pendingErr = err
 		o.killLocked(err, ErrClosed)
 		o.mu.Unlock()
@@ -799,11 +830,19 @@ func (o *Isolate) betweenEventsLocked() uint64 {
 	return f
 }
 
-// killLocked makes the isolate end: the first cause is the outcome Wait
-// reports; its ports close with portErr; its ctx is cancelled.
+// killLocked makes the isolate end: the first cause (nil, ErrKilled or a
+// *RemoteError) is the outcome Wait reports; its ports close with portErr;
+// its ctx is cancelled.
 func (o *Isolate) killLocked(outcome, portErr error) {
 	if !o.outcomeSet {
-		o.outcome, o.outcomeSet = outcome, true
+		o.outcomeSet = true
+		switch outcome {
+		case nil:
+		case ErrKilled:
+			o.outcomeKilled = true
+		default:
+			o.failure = outcome.(*RemoteError) // a panic's, or Guard's
+		}
 	}
 	if o.killed {
 		return
@@ -825,7 +864,7 @@ func (o *Isolate) killLocked(outcome, portErr error) {
 		}
 		r.pings = nil
 	}
-	o.cancelContext(outcome)
+	o.cancelContextLocked(outcome)
 }
 
 // end runs on the isolate's goroutine after its entry: it closes the ports,
@@ -835,7 +874,7 @@ func (o *Isolate) end(rerr *RemoteError) {
 	var report *RemoteError
 	if rerr != nil {
 		o.killLocked(rerr, ErrClosed)
-		if o.outcome == error(rerr) {
+		if o.failure == rerr {
 			// The panic ended the isolate. One after a kill or Exit did
 			// not: the isolate was already ending, and listeners hear
 			// only the error that Wait reports.
@@ -907,8 +946,8 @@ func (o *Isolate) answerPingsLocked() {
 
 // Name returns the isolate's name (WithName, or "isolate-N").
 func (o *Isolate) Name() string {
-	if o.name != "" {
-		return o.name
+	if o.state.Load()&stateNamed != 0 {
+		return o.rare.name
 	}
 	return "isolate-" + strconv.FormatUint(o.id, 10)
 }
@@ -1130,7 +1169,7 @@ func (o *Isolate) RemoveErrorListener(p SendPort[*RemoteError]) {
 // run.
 func (o *Isolate) SetErrorsFatal(fatal bool) {
 	o.mu.Lock()
-	o.errorsFatal = fatal
+	o.errorsNotFatal = !fatal
 	o.mu.Unlock()
 }
 
@@ -1182,7 +1221,19 @@ func (o *Isolate) Wait(ctx context.Context) error {
 		}
 	}
 	// Final once the isolate has ended, and written before it did.
-	return o.outcome
+	return o.outcomeLocked()
+}
+
+// outcomeLocked is what Wait returns (nil until the outcome is set);
+// under mu, or once the isolate has ended.
+func (o *Isolate) outcomeLocked() error {
+	switch {
+	case o.failure != nil:
+		return o.failure
+	case o.outcomeKilled:
+		return ErrKilled
+	}
+	return nil
 }
 
 func appendNew[T comparable](s []T, v T) []T {

@@ -193,12 +193,12 @@ func (p *Pool) shutdown() {
 
 // initMemberLocked prepares one more isolate of the pool.
 func (p *Pool) initMemberLocked(o *Isolate) error {
-	if err := initIsolate(o, p.parent, p.opts, false); err != nil {
+	if err := initIsolate(o, p.parent, p.opts, false, false); err != nil {
 		return err
 	}
 	p.made++
-	if o.name != "" {
-		o.name += "-" + strconv.Itoa(p.made)
+	if o.state.Load()&stateNamed != 0 {
+		o.setName(o.rare.name + "-" + strconv.Itoa(p.made))
 	}
 	p.live++
 	return nil

@@ -508,8 +508,8 @@ func runInline[R any](m *member, caller context.Context, fn func(ctx context.Con
 		// end: it lets running calls finish, only cancelling their ctx.
 		o := &m.Isolate
 		o.mu.Lock()
-		ended := o.outcomeSet && o.outcome != nil
-		outcome := o.outcome
+		outcome := o.outcomeLocked()
+		ended := o.outcomeSet && outcome != nil
 		o.mu.Unlock()
 		if ended && m.pool.parent.Err() == nil && !m.pool.closedFlag.Load() {
 			var zero R
@@ -567,7 +567,7 @@ func (p *Pool) endFailed(m *member, rerr *RemoteError) error {
 	var err error = rerr
 	if rerr == nil {
 		o.mu.Lock()
-		err = o.outcome
+		err = o.outcomeLocked()
 		o.mu.Unlock()
 		if err == nil {
 			err = errRunExited
