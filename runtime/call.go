@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	goruntime "runtime"
 )
 
 // This file is the runtime side of request/response calls, such as the
@@ -87,6 +88,15 @@ func (r Reply) WaitPool(ctx context.Context, pool *Pool) error {
 
 // wait is Wait with the channel that closes when the server has ended.
 func (r Reply) wait(ctx context.Context, serverDone <-chan struct{}) error {
+	// Yield once first, as a receive does before it blocks: the server,
+	// just handed the request, is often runnable on this processor, and
+	// a short call is then answered before this caller would have parked.
+	goruntime.Gosched()
+	select {
+	case <-r.c:
+		return nil
+	default:
+	}
 	var ctxDone <-chan struct{}
 	if ctx != nil {
 		ctxDone = ctx.Done()
