@@ -668,6 +668,7 @@ func Run[R any](ctx context.Context, fn func(ctx context.Context) (R, error), op
 		return zero, err
 	}
 	go run(r)
+	goruntime.Gosched() // see Wait
 	o.running.Wait()
 	if r.returned {
 		return r.res, r.err
@@ -1206,13 +1207,18 @@ func (o *Isolate) closeDoneLocked() {
 // Guard), ErrKilled after a kill. Whichever came first decides. It returns
 // ctx.Err() if ctx ends first.
 func (o *Isolate) Wait(ctx context.Context) error {
+	// Each way of waiting yields once before it blocks: an isolate just
+	// spawned is runnable on this processor, and a short one then ends
+	// before its waiter would have parked.
 	if ctxDone := ctx.Done(); ctxDone == nil {
+		goruntime.Gosched()
 		o.running.Wait()
 	} else {
 		done := o.Done()
 		select {
 		case <-done:
 		default:
+			goruntime.Gosched()
 			select {
 			case <-done:
 			case <-ctxDone:
