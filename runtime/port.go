@@ -57,13 +57,15 @@ type SendPort[T any] struct {
 }
 
 // port is the state shared by a ReceivePort and its SendPorts: a queue of
-// linked chunks and a list of blocked receivers. Receives take mu; a send
-// to an unbounded port takes it only when gate says a receiver waits or
-// the port is closed, and otherwise queues its message without any lock
-// (see queue). A message sent while a receiver waits on an empty queue
-// goes straight to that receiver (handed over, as a channel hands a value
-// to a waiting receiver). Nothing is copied as the queue grows, and the
-// chunks and waiters are reused, so a port in steady use allocates nothing.
+// linked chunks, the park where the first blocked receive waits, and a
+// list of the receives blocked behind it. Receives take mu. A send to an
+// unbounded port takes no lock: it hands its message to a parked receive,
+// or queues it (see queue), and takes mu only to wake a receive listed
+// behind the park. Sends to a bounded port, and the close, take mu. A
+// message sent while a receive waits on an empty queue goes straight to
+// that receive (as a channel hands a value to a waiting receiver). Nothing
+// is copied as the queue grows, and the chunks and waiters are reused, so
+// a port in steady use allocates nothing.
 type port[T any] struct {
 	// Read by every send, written rarely: kept apart from what receives
 	// write (see queue), so that a send does not miss the cache on them.
@@ -89,9 +91,9 @@ type port[T any] struct {
 	signalled   *waiter[T]    // one whose signal may not have been taken yet
 }
 
-// The port's gate: what a send to an unbounded port must take the lock for.
+// The port's gate: what a send to an unbounded port must look at.
 const (
-	gateWaiting uint32 = 1 << iota // a receive is listed in waiters
+	gateWaiting uint32 = 1 << iota // a receive is parked or listed (see setGateLocked)
 	gateClosed
 )
 
@@ -242,11 +244,11 @@ func (p *port[T]) ensureClosedChLocked() chan struct{} {
 // put queues v, or hands it to a waiting receiver; force ignores the
 // capacity.
 //
-// On an unbounded port with no receiver waiting, v is queued without the
-// lock. A receive about to block sets gateWaiting, then looks at the queue
-// again; this send queues v, then looks at the gate again. One of the two
-// sees the other (atomics are sequentially consistent in Go), so either
-// the receive takes v or this send wakes it.
+// On an unbounded port, v goes to the parked receive, if there is one, or
+// is queued, without the lock. A receive about to block sets gateWaiting,
+// then looks at the queue again; this send queues v, then looks at the
+// gate again. One of the two sees the other (atomics are sequentially
+// consistent in Go), so either the receive takes v or this send wakes it.
 func (p *port[T]) put(v T, force bool) error {
 	if p.limit == 0 {
 		if g := p.gate.Load(); g&gateClosed == 0 {

@@ -75,8 +75,8 @@ func TestParseAndSummarize(t *testing.T) {
 
 func TestTargetsAreComputed(t *testing.T) {
 	ts := Targets(build(t))
-	if len(ts) != 13 {
-		t.Fatalf("%d targets, want 13", len(ts))
+	if len(ts) != 17 {
+		t.Fatalf("%d targets, want 17", len(ts))
 	}
 	copyT, stream, fanIn, req := ts[0], ts[1], ts[2], ts[3]
 	for _, pt := range ts[4:] {
@@ -173,5 +173,35 @@ func TestWireTargets(t *testing.T) {
 	}
 	if conc.State != Measured || conc.Got != 3.5 || !conc.Met() || len(conc.Notes) != 1 {
 		t.Errorf("concurrent target = %+v, want 3.5× and met, with a note", conc)
+	}
+}
+
+const channelRaw = `date: 2026-01-02 03:04 UTC
+BenchmarkStream/isolate-2     	 1000000	        50 ns/op	       0 B/op	       0 allocs/op
+BenchmarkStream/chan-2        	 1000000	        60 ns/op	       0 B/op	       0 allocs/op
+BenchmarkPingPong/isolate-2   	 1000000	       400 ns/op	       0 B/op	       0 allocs/op
+BenchmarkPingPong/chan-2      	 1000000	       300 ns/op	       0 B/op	       0 allocs/op
+BenchmarkSpawn/isolate-2      	 1000000	       700 ns/op	     152 B/op	       2 allocs/op
+BenchmarkSpawn/go-2           	 1000000	       500 ns/op	      24 B/op	       1 allocs/op
+`
+
+func TestChannelTargets(t *testing.T) {
+	raw, err := ParseRaw(strings.NewReader(channelRaw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := Targets(Build(Groups, raw, nil))
+	stream, fanIn, pingPong, spawn := ts[13], ts[14], ts[15], ts[16]
+	if stream.State != Measured || stream.Got != 1.2 || !stream.Met() || len(stream.Notes) != 1 {
+		t.Errorf("stream target = %+v, want 1.2 and met, with a note", stream)
+	}
+	if fanIn.State != Missing {
+		t.Errorf("fan-in target = %+v, want no result", fanIn)
+	}
+	if pingPong.State != Measured || pingPong.Got != 0.75 || pingPong.Met() {
+		t.Errorf("ping-pong target = %+v, want 0.75: 1.33× the channels' time, missed", pingPong)
+	}
+	if spawn.State != Measured || !spawn.Met() {
+		t.Errorf("spawn target = %+v, want 1.4× the go statement's time: met", spawn)
 	}
 }
