@@ -208,7 +208,8 @@ func output(ctx context.Context, dir, name string, args ...string) (string, erro
 }
 
 // source names the code measured: o.Source, else the commit of the work
-// tree the bench module is in, with "+ uncommitted changes" when it has any.
+// tree the bench module is in, with "+ uncommitted changes" when it has any
+// besides the files a run writes.
 func source(ctx context.Context, o Options) string {
 	if o.Source != "" {
 		return o.Source
@@ -218,7 +219,8 @@ func source(ctx context.Context, o Options) string {
 		return "unknown"
 	}
 	s := "commit " + strings.TrimSpace(rev)
-	if st, err := output(ctx, o.Dir, "git", "status", "--porcelain", "--untracked-files=no", ".."); err == nil && strings.TrimSpace(st) != "" {
+	if st, err := output(ctx, o.Dir, "git", "status", "--porcelain", "--untracked-files=no", "--", "..",
+		":(exclude)"+filepath.Dir(RawFile), ":(exclude)"+ResultsFile, ":(exclude)"+ChartFile); err == nil && strings.TrimSpace(st) != "" {
 		s += " + uncommitted changes"
 	}
 	return s
