@@ -176,6 +176,67 @@ func TestReceiveLooksAgainBeforeBlocking(t *testing.T) {
 	}
 }
 
+// TestUnboundedSendTakesNoLock holds the port's lock, as a receive does,
+// while a send queues a message, and while another hands one to a receive
+// parked on the port: neither send waits for the lock, and the parked
+// receive gets its message while the lock is still held.
+func TestUnboundedSendTakesNoLock(t *testing.T) {
+	ctx := context.Background()
+	r := NewReceivePort[int](ctx)
+	defer r.Close()
+	p, sp := &r.state, r.SendPort()
+	within := func(what string, c <-chan int) int {
+		t.Helper()
+		select {
+		case v := <-c:
+			return v
+		case <-time.After(5 * time.Second):
+			p.mu.Unlock()
+			t.Fatalf("%s waited for the port's lock", what)
+			return 0
+		}
+	}
+
+	p.mu.Lock()
+	sent := make(chan int)
+	go func() {
+		if err := sp.Send(1); err != nil {
+			t.Errorf("Send: %v", err)
+		}
+		sent <- 1
+	}()
+	within("a send to a port with no receive waiting", sent)
+	p.mu.Unlock()
+	if v := mustRecv(t, r); v != 1 {
+		t.Fatalf("got %d, want 1", v)
+	}
+
+	got := make(chan int)
+	go func() {
+		v, err := r.Receive(ctx)
+		if err != nil {
+			t.Errorf("Receive: %v", err)
+		}
+		got <- v
+	}()
+	for p.pstate.Load() != parkWaiting {
+		time.Sleep(time.Millisecond)
+	}
+	p.mu.Lock()
+	go func() {
+		if err := sp.Send(2); err != nil {
+			t.Errorf("Send: %v", err)
+		}
+		sent <- 2
+	}()
+	within("a send to a parked receive", sent)
+	if v := within("the parked receive", got); v != 2 {
+		p.mu.Unlock()
+		t.Fatalf("got %d, want 2", v)
+	}
+	p.mu.Unlock()
+}
+
 func TestSendPortIsComparable(t *testing.T) {
 	r1 := NewReceivePort[int](context.Background())
 	r2 := NewReceivePort[int](context.Background())
