@@ -277,6 +277,7 @@ func (p *port[T]) put(v T, force bool) error {
 			return nil
 		}
 	}
+	// A bounded port, or a closed one (closed is set before the gate).
 	p.mu.Lock()
 	for {
 		if p.closed {
@@ -286,7 +287,7 @@ func (p *port[T]) put(v T, force bool) error {
 			p.mu.Unlock()
 			return ErrClosed
 		}
-		if force || p.limit == 0 || p.n < p.limit {
+		if force || p.n < p.limit {
 			break
 		}
 		if p.room == nil {
@@ -299,18 +300,14 @@ func (p *port[T]) put(v T, force bool) error {
 		p.mu.Lock()
 		p.sendWaiters--
 	}
-	if p.limit > 0 {
-		p.n++
-	}
+	p.n++
 	if w := p.popWaiterLocked(); w != nil {
 		// A receiver waits, so the queue was empty when it began to. The
 		// flags are read under mu, as Receive reads them (Pause's barrier
 		// relies on it): with an event pending, the receiver must look
 		// again rather than take the message.
-		if o := p.owner; !p.readyLocked() && (o == nil || o.state.Load()&flagMask == 0) {
-			if p.limit > 0 {
-				p.n--
-			}
+		if o := p.owner; !p.q.ready() && (o == nil || o.state.Load()&flagMask == 0) {
+			p.n--
 			p.signalLocked(w, wakeup[T]{v: v, what: gotMessage})
 		} else {
 			p.q.push(v)
@@ -328,12 +325,7 @@ func (p *port[T]) put(v T, force bool) error {
 	return nil
 }
 
-// readyLocked reports whether a message is there to take.
-func (p *port[T]) readyLocked() bool {
-	return p.q.ready()
-}
-
-// takeLocked takes the first message; readyLocked must have said there is
+// takeLocked takes the first message; p.q.ready must have said there is
 // one.
 func (p *port[T]) takeLocked() T {
 	v := p.q.pop()
@@ -359,7 +351,7 @@ func (p *port[T]) popLocked() T {
 // take. Each waiter gets a message, or, with an event of its isolate
 // pending, is told to look again.
 func (p *port[T]) passOnLocked() {
-	for p.readyLocked() {
+	for p.q.ready() {
 		w := p.popWaiterLocked()
 		if w == nil {
 			return
@@ -406,7 +398,7 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 				o.mu.Unlock() //nolint:staticcheck // an empty critical section is the point
 			}
 			return v, err
-		case p.readyLocked():
+		case p.q.ready():
 			v = p.popLocked()
 			p.mu.Unlock()
 			return v, nil
@@ -494,7 +486,7 @@ func (p *port[T]) receiveSlow(ctx context.Context) (v T, err error) {
 		switch {
 		case p.closed:
 			err = p.closeErr
-		case p.readyLocked() && !paused:
+		case p.q.ready() && !paused:
 			v = p.popLocked()
 		case !ownCtx && ctx.Err() != nil:
 			err = ctx.Err()
@@ -638,7 +630,7 @@ func (p *port[T]) waitLocked() *waiter[T] {
 	if g := p.gate.Load(); g&gateWaiting == 0 {
 		p.gate.Store(g | gateWaiting)
 	}
-	if p.readyLocked() {
+	if p.q.ready() {
 		p.setGateLocked()
 		return nil
 	}

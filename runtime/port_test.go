@@ -156,7 +156,7 @@ func TestReceiveLooksAgainBeforeBlocking(t *testing.T) {
 	defer r.Close()
 	p := &r.state
 	p.mu.Lock()
-	readyBefore, gateBefore := p.readyLocked(), p.gate.Load()
+	readyBefore, gateBefore := p.q.ready(), p.gate.Load()
 	p.q.push(7) // the send, between the receive's look and its wait
 	w := p.waitLocked()
 	var v int
