@@ -324,11 +324,13 @@ func (o *Isolate) leaveBlocked() { o.state.Add(^uint64(blockedOne - 1)) }
 // unless a receive is blocked now: then it reports false, and the flag is
 // not left set. Called under mu.
 //
-// A receive waiting for a message is listed as a waiter of its port (under
-// the port's lock, having seen no flag there); one that lists itself after
-// the flag is set sees the flag. So a look at each port, under its lock,
-// after setting the flag, finds every blocked receive, and a receive costs
-// no count in the state word. Receives that wait otherwise (paused) and idle
+// A receive waiting for a message is parked or listed on its port (under
+// the port's lock, having seen no flag there); one that does so after the
+// flag is set sees the flag. So a look at each port, under its lock, after
+// setting the flag, finds every blocked receive, and a receive costs no
+// count in the state word. A send may take a parked receive off without
+// the lock: that receive then returns a message, as one that took it
+// before the flag was set, and its next receive sees the flag. Receives that wait otherwise (paused) and idle
 // pool members are counted there (blockedOne).
 func (o *Isolate) setFlagUnlessBlocked(flag uint64) bool {
 	for {

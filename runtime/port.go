@@ -365,8 +365,8 @@ func (p *port[T]) passOnLocked() {
 }
 
 // receive is Receive. While its isolate has no event pending (no flag set),
-// it takes only the port's lock, also to block: its waiter, listed on the
-// port, is what shows Kill and Ping that it is blocked (see
+// it takes only the port's lock, also to block: its waiter, parked or
+// listed on the port, is what shows Kill and Ping that it is blocked (see
 // Isolate.setFlagUnlessBlocked). Otherwise it is receiveSlow.
 func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 	o := p.owner
