@@ -124,9 +124,10 @@
 // A send to an unbounded port takes no lock: it hands its message to a
 // receive blocked on the port, or queues it in linked chunks that are
 // reused, so a port in steady use allocates nothing. A send to a bounded
-// port takes the port's lock. Receive, Wait, Run and a generated port call
-// yield the processor once (runtime.Gosched) before they block: the
-// goroutine they wait for is often runnable on the same processor, and a
-// short exchange then completes without parking. The figures, against
-// channels, goroutines and peer libraries, are in bench/RESULTS.md.
+// port takes the port's lock. Receive on an unbounded port, Wait, Run and
+// a generated port call yield the processor once (runtime.Gosched) before
+// they block: the goroutine they wait for is often runnable on the same
+// processor, and a short exchange then completes without parking. The
+// figures, against channels, goroutines and peer libraries, are in
+// bench/RESULTS.md.
 package runtime

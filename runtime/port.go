@@ -414,14 +414,15 @@ func (p *port[T]) receive(ctx context.Context) (v T, err error) {
 			// first, and its message is likely queued when this receive
 			// looks again, which spares it a park and its sender a
 			// wake-up. With nothing else runnable, the yield returns at
-			// once.
+			// once. Not on a bounded port: its senders queue under the
+			// lock, and there the yield measured slower.
 			yielded = true
 			p.mu.Unlock()
 			goruntime.Gosched()
 			continue
 		}
-		// Listed, having seen no flag: Kill and Ping find this receive
-		// blocked (see Isolate.setFlagUnlessBlocked).
+		// Parked or listed, having seen no flag: Kill and Ping find this
+		// receive blocked (see Isolate.setFlagUnlessBlocked).
 		w := p.waitLocked()
 		if w == nil {
 			v = p.popLocked()
